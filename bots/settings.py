@@ -1,0 +1,132 @@
+"""Settings from the environment and `.env`, validated once at startup and frozen. Nothing else reads env.
+
+Each section reads its own variables (names are a contract, see .env.example).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from core.config import EngineConfig, Models, ProviderConfig
+
+_DEFAULT_MODELS = Models()
+IdList = Annotated[frozenset[str], NoDecode]
+
+
+def _section(prefix: str = "") -> SettingsConfigDict:
+    return SettingsConfigDict(env_prefix=prefix, env_file=".env", extra="ignore", frozen=True)
+
+
+def _split_ids(value: object) -> object:
+    if isinstance(value, str):
+        return frozenset(part.strip() for part in value.split(",") if part.strip())
+    return value
+
+
+class ProviderSettings(BaseSettings):
+    model_config = _section()
+
+    openai_api_key: SecretStr | None = None
+    openai_base_url: str | None = None
+    azure_openai_endpoint: str | None = None
+    azure_openai_api_key: SecretStr | None = None
+    minato_request_timeout: float = Field(default=60.0, gt=0)
+    minato_max_retries: int = Field(default=3, ge=0, le=10)
+
+    def to_core(self) -> ProviderConfig:
+        return ProviderConfig(
+            api_key=self.openai_api_key.get_secret_value() if self.openai_api_key else None,
+            base_url=self.openai_base_url or None,
+            azure_endpoint=self.azure_openai_endpoint or None,
+            azure_api_key=self.azure_openai_api_key.get_secret_value() if self.azure_openai_api_key else None,
+            timeout=self.minato_request_timeout,
+            max_retries=self.minato_max_retries,
+        )
+
+
+class ModelSettings(BaseSettings):
+    model_config = _section("MINATO_MODEL_")
+
+    chat: str = _DEFAULT_MODELS.chat
+    complex: str = _DEFAULT_MODELS.complex
+    fast: str = _DEFAULT_MODELS.fast
+    reasoning: str = _DEFAULT_MODELS.reasoning
+    structured: str = _DEFAULT_MODELS.structured
+    tts: str = _DEFAULT_MODELS.tts
+    stt: str = _DEFAULT_MODELS.stt
+    realtime: str = _DEFAULT_MODELS.realtime
+
+    def to_core(self) -> Models:
+        return Models(**self.model_dump())
+
+
+class EngineSettings(BaseSettings):
+    model_config = _section("MINATO_")
+
+    temperature: float = Field(default=0.8, ge=0, le=2)
+    reasoning_effort: str = Field(default="medium", pattern="^(minimal|low|medium|high)$")
+    history_token_budget: int = Field(default=6000, ge=500)
+    keep_recent_messages: int = Field(default=8, ge=0)
+    max_output_tokens: int = Field(default=2048, ge=16)
+    log_level: str = "INFO"
+
+
+class TelegramSettings(BaseSettings):
+    model_config = _section("TELEGRAM_")
+
+    bot_token: SecretStr | None = None
+    api_url: str = "https://api.telegram.org"
+    admin_ids: IdList = frozenset()
+
+    _ids = field_validator("admin_ids", mode="before")(_split_ids)
+
+
+class DiscordSettings(BaseSettings):
+    model_config = _section("DISCORD_")
+
+    bot_token: SecretStr | None = None
+    api_url: str = "https://discord.com/api/v10"
+    gateway_url: str | None = None
+    admin_ids: IdList = frozenset()
+
+    _ids = field_validator("admin_ids", mode="before")(_split_ids)
+
+
+class StoreSettings(BaseSettings):
+    model_config = _section()
+
+    database_url: str = "sqlite:///data/minato.db"
+
+    @field_validator("database_url")
+    @classmethod
+    def _sqlite_only(cls, value: str) -> str:
+        if not value.startswith("sqlite:///"):
+            raise ValueError("DATABASE_URL must be sqlite:///path/to/file.db")
+        return value
+
+
+class Settings(BaseSettings):
+    """All sections together; built once by the CLI."""
+
+    model_config = _section()
+
+    provider: ProviderSettings = Field(default_factory=ProviderSettings)
+    models: ModelSettings = Field(default_factory=ModelSettings)
+    engine: EngineSettings = Field(default_factory=EngineSettings)
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    discord: DiscordSettings = Field(default_factory=DiscordSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+
+    def engine_config(self) -> EngineConfig:
+        e = self.engine
+        return EngineConfig(
+            models=self.models.to_core(),
+            temperature=e.temperature,
+            reasoning_effort=e.reasoning_effort,
+            history_token_budget=e.history_token_budget,
+            keep_recent_messages=e.keep_recent_messages,
+            max_output_tokens=e.max_output_tokens,
+        )

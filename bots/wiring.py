@@ -1,0 +1,34 @@
+"""The composition root: one place that turns settings into a running engine with its store and provider."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from bots.settings import Settings
+from core.engine import Engine
+from core.llm import LLM
+from core.providers import require_key
+from core.store import open_database
+
+
+@asynccontextmanager
+async def engine_from(settings: Settings) -> AsyncIterator[Engine]:
+    """Open the store, check the provider key (fails fast with a clear message), yield the engine, clean up."""
+    provider = settings.provider.to_core()
+    require_key(provider)  # MissingProviderKey names the variables to set
+    config = settings.engine_config()
+    db = await open_database(settings.store.database_url)
+    llm = LLM(
+        provider,
+        config.models,
+        temperature=config.temperature,
+        reasoning_effort=config.reasoning_effort,
+        max_output_tokens=config.max_output_tokens,
+    )
+    try:
+        yield Engine(db, llm, config)
+    finally:
+        await llm.close()
+        await db.close()
+
