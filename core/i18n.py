@@ -1,6 +1,7 @@
 """What Minato tells users outside of model replies (errors, confirmations, help), in their language.
 
-Texts live in `core/locales/<code>.toml`; English is complete and the fallback for any missing text.
+Texts live in `core/locales/<feature>/<code>.toml` (one folder per feature, so features don't share files);
+English is complete and the fallback for any missing text.
 """
 
 from __future__ import annotations
@@ -8,22 +9,31 @@ from __future__ import annotations
 import tomllib
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 FALLBACK = "en"
 
 
+def _features() -> list[Traversable]:
+    root = resources.files("core") / "locales"
+    return sorted((p for p in root.iterdir() if p.is_dir()), key=lambda p: p.name)
+
+
 @cache
 def _catalog(code: str) -> dict[str, str]:
-    item = resources.files("core") / "locales" / f"{code}.toml"
-    if not item.is_file():
-        return {}
-    data = tomllib.loads(item.read_text(encoding="utf-8"))
-    return {str(k): str(v) for k, v in data.items()}
+    merged: dict[str, str] = {}
+    for feature in _features():
+        item = feature / f"{code}.toml"
+        if item.is_file():
+            data = tomllib.loads(item.read_text(encoding="utf-8"))
+            merged.update({str(k): str(v) for k, v in data.items()})
+    return merged
 
 
 def available() -> list[str]:
-    folder = resources.files("core") / "locales"
-    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+    """Languages with a catalog in the core feature folder (the reference set)."""
+    core = resources.files("core") / "locales" / "core"
+    return sorted(p.name.removesuffix(".toml") for p in core.iterdir() if p.name.endswith(".toml"))
 
 
 def t(key: str, lang: str | None, /, **values: object) -> str:

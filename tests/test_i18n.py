@@ -12,18 +12,30 @@ LOCALES = Path(__file__).resolve().parent.parent / "core" / "locales"
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
-def _load(code: str) -> dict[str, str]:
-    return tomllib.loads((LOCALES / f"{code}.toml").read_text(encoding="utf-8"))
+def _load(feature: Path, code: str) -> dict[str, str]:
+    return tomllib.loads((feature / f"{code}.toml").read_text(encoding="utf-8"))
 
 
-def test_every_locale_has_every_english_key_with_the_same_placeholders() -> None:
-    english = _load("en")
-    assert len(available()) >= 9
-    for code in available():
-        catalog = _load(code)
-        assert set(catalog) == set(english), (code, set(english) ^ set(catalog))
-        for key, text in catalog.items():
-            assert set(PLACEHOLDER.findall(text)) == set(PLACEHOLDER.findall(english[key])), (code, key)
+def test_every_feature_speaks_every_language_with_the_same_placeholders() -> None:
+    languages = available()
+    assert len(languages) >= 9
+    features = [p for p in LOCALES.iterdir() if p.is_dir()]
+    for feature in features:
+        english = _load(feature, "en")
+        assert sorted(p.stem for p in feature.glob("*.toml")) == languages, feature.name
+        for code in languages:
+            catalog = _load(feature, code)
+            assert set(catalog) == set(english), (feature.name, code, set(english) ^ set(catalog))
+            for key, text in catalog.items():
+                assert set(PLACEHOLDER.findall(text)) == set(PLACEHOLDER.findall(english[key])), (code, key)
+
+
+def test_no_key_is_defined_by_two_features() -> None:
+    seen: dict[str, str] = {}
+    for feature in sorted(p for p in LOCALES.iterdir() if p.is_dir()):
+        for key in _load(feature, "en"):
+            assert key not in seen, f"{key} in both {seen[key]} and {feature.name}"
+            seen[key] = feature.name
 
 
 def test_unknown_language_falls_back_to_english() -> None:
