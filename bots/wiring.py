@@ -10,11 +10,16 @@ from core.engine import Engine
 from core.llm import LLM
 from core.providers import require_key
 from core.store import open_database
+from core.tools.scheduler import ReminderScheduler
 
 
 @asynccontextmanager
 async def engine_from(settings: Settings) -> AsyncIterator[Engine]:
-    """Open the store, check the provider key (fails fast with a clear message), yield the engine, clean up."""
+    """Open the store, check the provider key (fails fast with a clear message), yield the engine, clean up.
+
+    The reminder scheduler runs as long as the engine does; adapters register their delivery port on
+    `engine.deliveries` when they start.
+    """
     provider = settings.provider.to_core()
     require_key(provider)  # MissingProviderKey names the variables to set
     config = settings.engine_config()
@@ -26,9 +31,13 @@ async def engine_from(settings: Settings) -> AsyncIterator[Engine]:
         reasoning_effort=config.reasoning_effort,
         max_output_tokens=config.max_output_tokens,
     )
+    engine = Engine(db, llm, config, tools=settings.tools.to_core())
+    scheduler = ReminderScheduler(engine.reminders, engine.users, engine.deliveries)
+    scheduler.start()
     try:
-        yield Engine(db, llm, config)
+        yield engine
     finally:
+        await scheduler.stop()
         await llm.close()
         await db.close()
 
