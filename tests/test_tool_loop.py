@@ -133,3 +133,16 @@ async def test_provider_failure_after_a_tool_round_is_a_notice_not_a_crash(
     heard = await Person(engine, "Sam").says("What time is it?")
     assert [n.key for n in heard.notices] == ["unavailable"]
     assert heard.text == "", "no reply was made up"
+
+
+async def test_a_huge_workflow_answer_is_cut_before_it_reaches_the_model(
+    tool_engine, fake_openai: FakeOpenAI, webhooks: FakeWebhooks
+) -> None:
+    async def dump(body: dict[str, Any]) -> tuple[int, Any]:
+        return 200, {"rows": ["x" * 100] * 1000}
+
+    engine = tool_engine(ToolsConfig(workflows=(_workflow("export", webhooks.on("/webhook/export", dump), {}),)))
+    fake_openai.script += [Reply(function_calls=[("export", {})]), Reply(text="That's a lot of rows.")]
+    await Person(engine, "Sam").says("Export everything")
+    output = tool_outputs(fake_openai.last)["export"]
+    assert output["truncated"] is True and len(output["text"]) == 16000

@@ -100,11 +100,14 @@ class WebhookCall:
         except aiohttp.ClientError:
             log.warning("workflow %s unreachable", name, exc_info=True)
             return ToolResult.error(f"the {name} workflow is unreachable right now")
+        if len(body) > MAX_OUTPUT_CHARS:
+            # Everything returned rides in the next request; a huge answer would cost more than it helps.
+            return ToolResult.of({"text": body[:MAX_OUTPUT_CHARS], "truncated": True})
         try:
             return ToolResult.of(json.loads(body) if body.strip() else {"ok": True})
         except json.JSONDecodeError:
             # n8n's "Respond to Webhook" can answer plain text; the model can still read it.
-            return ToolResult.of({"text": body[:MAX_OUTPUT_CHARS]})
+            return ToolResult.of({"text": body})
 
 
 def workflow_tool(workflow: Workflow) -> FunctionTool:
