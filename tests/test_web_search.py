@@ -81,3 +81,18 @@ def test_auto_picks_what_each_provider_supports() -> None:
     assert resolve_mode(with_searx, compatible) is WebSearchMode.SEARXNG
     assert resolve_mode(ToolsConfig(web_search=WebSearchMode.SEARXNG), openai) is WebSearchMode.OFF
     assert resolve_mode(ToolsConfig(web_search=WebSearchMode.OFF), openai) is WebSearchMode.OFF
+
+
+async def test_a_spoken_reply_does_not_read_the_links_aloud(tool_engine, fake_openai: FakeOpenAI) -> None:
+    engine = tool_engine(ToolsConfig(web_search=WebSearchMode.BUILTIN))
+    user = await engine.account.user("terminal", "u-Sam", "Sam", "en")
+    await engine.account.set_reply_mode(user, "voice")
+    fake_openai.script.append(Reply(text="It will be sunny in Lyon tomorrow.",
+                                    citations=[("Lyon weather", "https://meteo.example/lyon")]))
+    heard = await Person(engine, "Sam").says("What's the weather in Lyon tomorrow?")
+
+    assert heard.voice is not None
+    spoken = " ".join(speech["input"] for speech in fake_openai.speeches)
+    assert "sunny in Lyon" in spoken
+    assert "meteo.example" not in spoken and "Sources" not in spoken
+    assert "[Lyon weather](https://meteo.example/lyon)" in heard.voice.text, "the note's text keeps the links"

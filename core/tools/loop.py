@@ -24,6 +24,13 @@ MAX_SOURCES = 5
 
 
 @dataclass(frozen=True, slots=True)
+class Citations:
+    """The Markdown links to the cited pages, streamed after the text (to be shown, not spoken)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Answer:
     """The reply the user gets: every round's text, then the sources it cites as Markdown links."""
 
@@ -32,8 +39,8 @@ class Answer:
 
 async def run_tools(
     llm: LLM, request: Request, toolbox: Toolbox, ctx: ToolContext, *, max_rounds: int
-) -> AsyncIterator[str | Completion | Answer]:
-    """Yield text deltas as they stream, each round's Completion (for usage), then one Answer.
+) -> AsyncIterator[str | Completion | Citations | Answer]:
+    """Yield text deltas as they stream, each round's Completion (for usage), the Citations if any, one Answer.
 
     The last allowed round is sent with `tool_choice="none"`, so a model stuck calling tools still answers.
     Raises ProviderError like `LLM.stream`.
@@ -77,7 +84,7 @@ async def run_tools(
             sources.extend(outcome.result.sources)
     appendix = render_sources(text, sources, t("sources", ctx.language))
     if appendix:
-        yield appendix
+        yield Citations(appendix)
     yield Answer(text + appendix)
 
 
