@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from core.i18n import t
 from tests.discord_world import DiscordWorld
 from tests.fakes.openai_server import FakeOpenAI, Latency, Reply
 
@@ -61,3 +64,33 @@ async def test_a_redelivered_message_is_answered_once(dc: DiscordWorld, fake_ope
     again = await sora.says("hello there, Minato", message_id="4242")
     assert len(first.messages) == 1 and again.calls == []
     assert len(fake_openai.requests) == 1
+
+
+async def test_a_reply_broken_midway_keeps_what_arrived_and_says_so(
+    dc: DiscordWorld, fake_openai: FakeOpenAI
+) -> None:
+    fake_openai.script.append(Reply("Once upon a time there was a little fox who lived by the sea", fail_after=6))
+    heard = await dc.dm_user("Sora").says("tell me a story please")
+    assert heard.messages == ["Once upon a time there was", t("stream_broken", "en", name="sora")]
+
+
+@pytest.mark.parametrize(
+    ("nick", "global_name", "expected"),
+    [("Ken", "Kenji Tanaka", "Ken"), (None, "Kenji Tanaka", "Kenji Tanaka"), (None, None, "kenji")],
+)
+async def test_a_member_is_called_by_nick_then_global_name_then_username(
+    dc: DiscordWorld, fake_openai: FakeOpenAI, nick: str | None, global_name: str | None, expected: str
+) -> None:
+    heard = await dc.member("Kenji", nick=nick, global_name=global_name).says("<@bot> hello, how are you?")
+    assert heard.messages == [f"{expected}, I'm here with you. How are you feeling today?"]
+
+
+async def test_a_long_answer_to_the_minato_command_continues_in_a_followup(
+    dc: DiscordWorld, fake_openai: FakeOpenAI
+) -> None:
+    paragraph = "The tide comes in and the tide goes out, and Minato listens. " * 10
+    answer = "\n\n".join([paragraph.strip()] * 5)
+    fake_openai.script.append(Reply(answer))
+    heard = await dc.member("Kenji").uses("minato", message="tell me about the sea")
+    assert len(heard.messages) == 2 and "\n\n".join(heard.messages) == answer
+    assert any(c.method == "POST" and c.path.startswith("/api/v10/webhooks/") for c in heard.calls)

@@ -10,7 +10,7 @@ import av
 import discord
 import numpy as np
 
-from adapters.discord_adapter.outgoing import ChannelSink, deliver
+from adapters.discord_adapter.outgoing import ChannelSink, InteractionSink, deliver
 from adapters.discord_adapter.voice_message import send_voice_message
 from core.events import Activity, ActivityKind, ReplyEvent, VoiceReply
 from tests.discord_world import DiscordWorld
@@ -78,3 +78,18 @@ async def test_a_voice_message_is_received_with_its_metadata_by_discord_py(dc: D
     message = await send_voice_message(await channel_of(dc), reply.ogg, reply.duration, reply.waveform)
     assert message.flags.voice and message.attachments[0].is_voice_message()
     assert message.attachments[0].waveform == reply.waveform
+
+
+async def test_a_voice_reply_to_a_slash_command_arrives_as_an_audio_file_with_its_text(dc: DiscordWorld) -> None:
+    """Webhook followups cannot carry the voice flag, so a command gets the audio as a file plus the words."""
+    reply = spoken("Sweet dreams!")
+
+    @dc.bot.tree.command(name="lullaby", description="a test command that answers with a voice reply")
+    async def lullaby(interaction: discord.Interaction) -> None:
+        await interaction.response.defer(thinking=True)
+        await deliver(voice_events(reply), InteractionSink(interaction))
+
+    heard = await dc.member("Kenji").uses("lullaby")
+    [edit] = [c for c in heard.calls if c.method == "PATCH"]
+    assert edit.json["content"] == "Sweet dreams!"
+    assert abs(audio_seconds(edit.files[0]["data"]) - reply.duration) < 0.05

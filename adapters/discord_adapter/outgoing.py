@@ -29,12 +29,13 @@ NO_PINGS = discord.AllowedMentions.none()
 
 
 class Sink(Protocol):
-    native_voice: bool
-
     async def send(self, text: str) -> Any: ...
     async def edit(self, posted: Any, text: str) -> None: ...
     async def delete(self, posted: Any) -> None: ...
-    async def send_voice(self, reply: VoiceReply) -> None: ...
+    async def send_voice(self, reply: VoiceReply) -> bool:
+        """Post a native voice message; False when that is refused or impossible here."""
+        ...
+
     async def send_audio(self, reply: VoiceReply, text: str) -> None: ...
     def typing(self) -> AbstractAsyncContextManager[Any]: ...
 
@@ -45,8 +46,6 @@ def _audio_file(reply: VoiceReply) -> discord.File:
 
 class ChannelSink:
     """Messages in a channel or DM; in servers the first one replies to the user's message."""
-
-    native_voice = True
 
     def __init__(self, channel: discord.abc.Messageable, reply_to: discord.Message | None = None) -> None:
         self.channel = channel
@@ -68,8 +67,13 @@ class ChannelSink:
     async def delete(self, posted: discord.Message) -> None:
         await posted.delete()
 
-    async def send_voice(self, reply: VoiceReply) -> None:
-        await send_voice_message(self.channel, reply.ogg, reply.duration, reply.waveform)
+    async def send_voice(self, reply: VoiceReply) -> bool:
+        try:
+            await send_voice_message(self.channel, reply.ogg, reply.duration, reply.waveform)
+        except discord.HTTPException as exc:
+            log.info("voice message refused (HTTP %s); sending an audio file instead", exc.status)
+            return False
+        return True
 
     async def send_audio(self, reply: VoiceReply, text: str) -> None:
         await self.channel.send(text or None, file=_audio_file(reply), allowed_mentions=NO_PINGS)
@@ -82,8 +86,6 @@ class InteractionSink:
     """A deferred slash command: the first message replaces "thinking…", the rest are followups.
 
     Webhook followups cannot carry the voice-message flag, so voice arrives as an audio file."""
-
-    native_voice = False
 
     def __init__(self, interaction: discord.Interaction) -> None:
         self.interaction = interaction
@@ -101,8 +103,8 @@ class InteractionSink:
     async def delete(self, posted: Any) -> None:
         await posted.delete()
 
-    async def send_voice(self, reply: VoiceReply) -> None:
-        raise NotImplementedError("interactions deliver voice as audio files")
+    async def send_voice(self, reply: VoiceReply) -> bool:
+        return False
 
     async def send_audio(self, reply: VoiceReply, text: str) -> None:
         if not self._original_used:
@@ -163,12 +165,8 @@ class Delivery:
 
     async def voice(self, reply: VoiceReply) -> None:
         await self.stop_typing()
-        if self.sink.native_voice:
-            try:
-                await self.sink.send_voice(reply)
-                return
-            except discord.HTTPException as exc:
-                log.info("voice message refused (HTTP %s); sending an audio file instead", exc.status)
+        if await self.sink.send_voice(reply):
+            return
         # The text travels with the audio unless it was already shown as text.
         chunks = [] if self.text_shown else split_message(reply.text, LIMIT)
         await self.sink.send_audio(reply, chunks[0] if chunks else "")

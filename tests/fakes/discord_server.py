@@ -71,6 +71,7 @@ class FakeDiscord:
         self.files: dict[str, bytes] = {}  # CDN path → bytes
         self.scripted: deque[Scripted] = deque()
         self._originals: dict[str, str] = {}  # interaction token → id of its original response message
+        self._interaction_channels: dict[str, str] = {}  # interaction token → channel it happened in
         self.refuse_voice = False
         self.identifies: list[dict[str, Any]] = []
         self.resumes: list[dict[str, Any]] = []
@@ -229,6 +230,8 @@ class FakeDiscord:
         return int(self.identifies[-1]["intents"]) if self.identifies else 0
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        if event == "INTERACTION_CREATE":
+            self._interaction_channels[data["token"]] = data["channel_id"]
         frame = self._next_frame(event, data)
         for ws in list(self._sockets):
             await ws.send_json(frame)
@@ -373,7 +376,7 @@ class FakeDiscord:
         kind = body.get("type")
         token = request.match_info["token"]
         data = body.get("data") or {}
-        message = self._message(self.interaction_channel(token), data, call.files)
+        message = self._message(self._interaction_channels.get(token, "0"), data, call.files)
         self._originals[token] = message["id"]
         message["interaction_type"] = kind
         self.messages.setdefault(self.interaction_channel(token), []).append(message)
@@ -391,7 +394,7 @@ class FakeDiscord:
         if scripted:
             return scripted
         token = request.match_info["token"]
-        message = self._message(self.interaction_channel(token), call.json or {}, call.files)
+        message = self._message(self._interaction_channels.get(token, "0"), call.json or {}, call.files)
         message["webhook_id"] = self.app_id
         self.messages.setdefault(self.interaction_channel(token), []).append(message)
         return jsonify(message)
