@@ -93,6 +93,12 @@ class DiscordWorld:
     def general(self) -> dict[str, Any]:
         return self.guild["channels"][0]
 
+    def channel(self) -> discord.TextChannel:
+        """#general as the bot's discord.py sees it, for tests that deliver to it directly."""
+        channel = self.bot.get_channel(int(self.general["id"]))
+        assert isinstance(channel, discord.TextChannel)
+        return channel
+
     def _user(self, name: str, global_name: str | None) -> dict[str, Any]:
         return user_payload(str(self.fake.new_id()), name.lower(), global_name)
 

@@ -37,15 +37,9 @@ def spoken(text: str, seconds: float = 1.6) -> VoiceReply:
     return VoiceReply(ogg=ogg, duration=audio_seconds(ogg), waveform=waveform_of(ogg), text=text, language="en")
 
 
-async def channel_of(dc: DiscordWorld) -> discord.abc.Messageable:
-    channel = dc.bot.get_channel(int(dc.general["id"]))
-    assert isinstance(channel, discord.TextChannel)
-    return channel
-
-
 async def test_a_voice_reply_is_a_native_voice_message(dc: DiscordWorld) -> None:
     reply = spoken("Good night, Kenji. Sleep well.")
-    await deliver(voice_events(reply), ChannelSink(await channel_of(dc)))
+    await deliver(voice_events(reply), ChannelSink(dc.channel()))
     posts = dc.fake.calls_to("POST", "/messages")
     assert len(posts) == 1
     payload, files = posts[0].json, posts[0].files
@@ -63,7 +57,7 @@ async def test_a_voice_reply_is_a_native_voice_message(dc: DiscordWorld) -> None
 async def test_a_refused_voice_message_falls_back_to_an_audio_file_with_the_text(dc: DiscordWorld) -> None:
     dc.fake.refuse_voice = True  # e.g. the channel forbids voice messages
     reply = spoken("Good night, Kenji. Sleep well.")
-    await deliver(voice_events(reply), ChannelSink(await channel_of(dc)))
+    await deliver(voice_events(reply), ChannelSink(dc.channel()))
     refused, fallback = dc.fake.calls_to("POST", "/messages")
     assert refused.status == 403
     assert fallback.status == 200 and fallback.json["content"] == "Good night, Kenji. Sleep well."
@@ -75,7 +69,7 @@ async def test_a_refused_voice_message_falls_back_to_an_audio_file_with_the_text
 async def test_a_voice_message_is_received_with_its_metadata_by_discord_py(dc: DiscordWorld) -> None:
     """The message discord.py builds from Discord's answer is recognised as a voice message."""
     reply = spoken("Hi!")
-    message = await send_voice_message(await channel_of(dc), reply.ogg, reply.duration, reply.waveform)
+    message = await send_voice_message(dc.channel(), reply.ogg, reply.duration, reply.waveform)
     assert message.flags.voice and message.attachments[0].is_voice_message()
     assert message.attachments[0].waveform == reply.waveform
 

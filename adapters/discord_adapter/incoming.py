@@ -103,7 +103,7 @@ async def fetch_media(message: discord.Message) -> Media:
             continue
         try:
             data = await attachment.read()
-        except (discord.HTTPException, discord.NotFound) as exc:
+        except discord.HTTPException as exc:
             log.warning("could not download attachment %s: %s", attachment.id, type(exc).__name__)
             failed = True
             continue
