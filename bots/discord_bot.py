@@ -36,6 +36,9 @@ log = logging.getLogger(__name__)
 
 CONVERSATION = (discord.MessageType.default, discord.MessageType.reply)
 HANDLED_EVENT = "minato_handled"  # dispatched after each message, whether answered or not
+# On stop, replies already streaming get this long to finish before the connection closes
+# (container runtimes usually allow 10 s between SIGTERM and SIGKILL).
+DRAIN_SECONDS = 8.0
 
 
 def intents_for(settings: DiscordSettings) -> discord.Intents:
@@ -55,7 +58,33 @@ class MinatoDiscord(discord.Client):
         self.free_channels = FreeChannels(engine.db)
         self.handled = HandledEvents(engine.db)
         self.tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(self)
+        self.tree.interaction_check = self._command_starts  # type: ignore[method-assign]
         commands.install(self.tree, engine, edit_interval=settings.edit_interval)
+        self._busy: set[asyncio.Task[object]] = set()
+        self._draining = False
+
+    def _track(self) -> bool:
+        """Count the running event handler as work in progress; False once shutting down (take no new work)."""
+        if self._draining:
+            return False
+        task = asyncio.current_task()
+        if task is not None:
+            self._busy.add(task)
+            task.add_done_callback(self._busy.discard)
+        return True
+
+    async def _command_starts(self, interaction: discord.Interaction) -> bool:
+        return self._track()
+
+    async def drain(self, timeout: float = DRAIN_SECONDS) -> None:
+        """Stop taking messages and let the replies in progress finish (up to `timeout` seconds)."""
+        self._draining = True
+        busy = [task for task in self._busy if task is not asyncio.current_task()]
+        if busy:
+            log.info("waiting for %d reply(ies) in progress before closing", len(busy))
+            _, late = await asyncio.wait(busy, timeout=timeout)
+            if late:
+                log.warning("%d reply(ies) still running after %.0f s; closing anyway", len(late), timeout)
 
     async def setup_hook(self) -> None:
         if self.settings.dev_guild_id is not None:
@@ -70,6 +99,8 @@ class MinatoDiscord(discord.Client):
         log.info("connected to Discord as %s (%d servers)", self.user, len(self.guilds))
 
     async def on_message(self, message: discord.Message) -> None:
+        if not self._track():
+            return
         try:
             await self._handle(message)
         except Exception:
@@ -123,8 +154,9 @@ def point_at(settings: DiscordSettings) -> None:
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
 
 
-async def serve(client: discord.Client, token: str, stop: asyncio.Event) -> None:
-    """Run `client` until `stop` is set or it fails to start (bad token, missing intent), then close it."""
+async def serve(client: MinatoDiscord, token: str, stop: asyncio.Event) -> None:
+    """Run `client` until `stop` is set or it fails to start (bad token, missing intent), then let the replies
+    in progress finish and close it."""
     async with client:
         running = asyncio.create_task(client.start(token), name="discord-client")
         stopping = asyncio.create_task(stop.wait(), name="discord-stop")
@@ -133,6 +165,7 @@ async def serve(client: discord.Client, token: str, stop: asyncio.Event) -> None
         if running in done:
             running.result()  # re-raises LoginFailure / PrivilegedIntentsRequired
             return
+        await client.drain()
         await client.close()
         with contextlib.suppress(asyncio.CancelledError):
             await running
