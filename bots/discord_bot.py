@@ -87,6 +87,7 @@ class MinatoDiscord(discord.Client):
                 log.warning("%d reply(ies) still running after %.0f s; closing anyway", len(late), timeout)
 
     async def setup_hook(self) -> None:
+        await self.tree.set_translator(commands.CatalogTranslator())
         if self.settings.dev_guild_id is not None:
             guild = discord.Object(id=self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)

@@ -18,6 +18,16 @@ async def test_commands_are_synced_globally_at_start(dc: DiscordWorld) -> None:
     assert minato["options"][0]["name"] == "message" and minato["options"][0]["required"]
 
 
+async def test_command_descriptions_are_shown_in_the_users_discord_language(dc: DiscordWorld) -> None:
+    forget = next(c for c in dc.fake.commands["global"] if c["name"] == "forget")
+    assert forget["description"] == t("discord_cmd_forget", "en")
+    assert forget["description_localizations"]["ja"] == t("discord_cmd_forget", "ja")
+    assert forget["description_localizations"]["pt-BR"] == t("discord_cmd_forget", "pt")
+    assert "en-US" not in forget["description_localizations"] and "ko" not in forget["description_localizations"]
+    minato = next(c for c in dc.fake.commands["global"] if c["name"] == "minato")
+    assert minato["options"][0]["description_localizations"]["fr"] == t("discord_cmd_minato_message", "fr")
+
+
 async def test_a_development_guild_gets_the_commands_instantly(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,6 +1,7 @@
 """Slash commands: each maps to one `engine.account` operation (or, for /minato, to a turn). No rules here.
 
-Account answers are ephemeral (only the user sees their settings); /minato answers in the channel.
+Account answers are ephemeral (only the user sees their settings); /minato answers in the channel. Command
+descriptions come from `core/locales/discord`, so Discord shows them in each user's client language.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from discord import app_commands
 from adapters.discord_adapter.incoming import PLATFORM
 from adapters.discord_adapter.outgoing import InteractionSink, deliver
 from core.engine import Engine
-from core.i18n import t
+from core.i18n import FALLBACK, available, t
 from core.language import normalize
 from core.store.users import ReplyMode, User
 from core.turn import ChatKind, Turn
@@ -22,6 +23,24 @@ from core.turn import ChatKind, Turn
 log = logging.getLogger(__name__)
 
 FORGET_TIMEOUT = 120.0
+
+
+def text(key: str) -> app_commands.locale_str:
+    """A command or option description: English by default, translated at sync time by `CatalogTranslator`."""
+    return app_commands.locale_str(t(key, FALLBACK), key=key)
+
+
+class CatalogTranslator(app_commands.Translator):
+    """Gives Discord every command description in every language Minato speaks (names stay English)."""
+
+    async def translate(
+        self, string: app_commands.locale_str, locale: discord.Locale, context: app_commands.TranslationContextTypes
+    ) -> str | None:
+        key = string.extras.get("key")
+        code = normalize(locale.value)
+        if key is None or code == FALLBACK or code not in available():
+            return None
+        return t(key, code)
 
 
 async def user_of(engine: Engine, interaction: discord.Interaction) -> User:
@@ -68,52 +87,52 @@ class ForgetConfirmation(discord.ui.View):
 def install(tree: app_commands.CommandTree[discord.Client], engine: Engine, *, edit_interval: float) -> None:
     """Register Minato's slash commands on `tree` (synced by the bot at start)."""
 
-    def command(name: str, description: str) -> Callable[..., object]:
-        return tree.command(name=name, description=description)
+    def command(name: str) -> Callable[..., object]:
+        return tree.command(name=name, description=text(f"discord_cmd_{name}"))
 
-    @command("help", "What Minato can do, and where it answers")
+    @command("help")
     async def help_(interaction: discord.Interaction) -> None:
         user = await user_of(engine, interaction)
         await answer(interaction, f"{await engine.account.help(user)}\n\n{t('discord_help_servers', user.language)}")
 
-    @command("reset", "Start a fresh conversation")
+    @command("reset")
     async def reset(interaction: discord.Interaction) -> None:
         user = await user_of(engine, interaction)
         await answer(interaction, await engine.account.reset(user, chat_of(interaction)))
 
-    @command("name", "What Minato should call you (leave empty for your Discord name)")
-    @app_commands.describe(name="The name to use")
+    @command("name")
+    @app_commands.describe(name=text("discord_cmd_name_name"))
     async def name(interaction: discord.Interaction, name: str = "") -> None:
         user = await user_of(engine, interaction)
         await answer(interaction, await engine.account.set_name(user, name))
 
-    @command("language", "The language Minato answers in: auto, or a code like en, fr, ja")
-    @app_commands.describe(code="auto, or a language code")
+    @command("language")
+    @app_commands.describe(code=text("discord_cmd_language_code"))
     async def language(interaction: discord.Interaction, code: str = "auto") -> None:
         user = await user_of(engine, interaction)
         await answer(interaction, await engine.account.set_language(user, code))
 
-    @command("voice", "How Minato answers: voice when you speak, text, voice, or both")
-    @app_commands.describe(mode="Reply mode")
+    @command("voice")
+    @app_commands.describe(mode=text("discord_cmd_voice_mode"))
     @app_commands.choices(mode=[app_commands.Choice(name=m.value, value=m.value) for m in ReplyMode])
     async def voice(interaction: discord.Interaction, mode: app_commands.Choice[str]) -> None:
         user = await user_of(engine, interaction)
         await answer(interaction, await engine.account.set_reply_mode(user, mode.value))
 
-    @command("memory", "What Minato remembers about you")
+    @command("memory")
     async def memory(interaction: discord.Interaction) -> None:
         user = await user_of(engine, interaction)
         await answer(interaction, await engine.account.memory(user, chat_of(interaction)))
 
-    @command("forget", "Delete everything Minato knows about you")
+    @command("forget")
     async def forget(interaction: discord.Interaction) -> None:
         user = await user_of(engine, interaction)
         question, yes, no = engine.account.forget_prompt(user)
         view = ForgetConfirmation(engine, user, yes, no)
         await interaction.response.send_message(question, view=view, ephemeral=True)
 
-    @command("minato", "Talk to Minato here without mentioning it")
-    @app_commands.describe(message="What you want to say")
+    @command("minato")
+    @app_commands.describe(message=text("discord_cmd_minato_message"))
     async def minato(interaction: discord.Interaction, message: str) -> None:
         await interaction.response.defer(thinking=True)
         private = interaction.guild_id is None
