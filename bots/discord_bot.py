@@ -48,6 +48,17 @@ def intents_for(settings: DiscordSettings) -> discord.Intents:
     return intents
 
 
+class TrackedTree(app_commands.CommandTree[discord.Client]):
+    """The slash command tree; each command that starts counts as work in progress (see `MinatoDiscord.drain`)."""
+
+    def __init__(self, client: MinatoDiscord) -> None:
+        super().__init__(client)
+        self.bot = client
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return self.bot.track()
+
+
 class MinatoDiscord(discord.Client):
     """Holds the engine (never inherits it); translates with adapters.discord_adapter."""
 
@@ -57,13 +68,12 @@ class MinatoDiscord(discord.Client):
         self.settings = settings
         self.free_channels = FreeChannels(engine.db)
         self.handled = HandledEvents(engine.db)
-        self.tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(self)
-        self.tree.interaction_check = self._command_starts  # type: ignore[method-assign]
+        self.tree = TrackedTree(self)
         commands.install(self.tree, engine, edit_interval=settings.edit_interval)
         self._busy: set[asyncio.Task[object]] = set()
         self._draining = False
 
-    def _track(self) -> bool:
+    def track(self) -> bool:
         """Count the running event handler as work in progress; False once shutting down (take no new work)."""
         if self._draining:
             return False
@@ -72,9 +82,6 @@ class MinatoDiscord(discord.Client):
             self._busy.add(task)
             task.add_done_callback(self._busy.discard)
         return True
-
-    async def _command_starts(self, interaction: discord.Interaction) -> bool:
-        return self._track()
 
     async def drain(self, timeout: float = DRAIN_SECONDS) -> None:
         """Stop taking messages and let the replies in progress finish (up to `timeout` seconds)."""
@@ -100,7 +107,7 @@ class MinatoDiscord(discord.Client):
         log.info("connected to Discord as %s (%d servers)", self.user, len(self.guilds))
 
     async def on_message(self, message: discord.Message) -> None:
-        if not self._track():
+        if not self.track():
             return
         try:
             await self._handle(message)

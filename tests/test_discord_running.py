@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
 
 import discord
 import pytest
@@ -70,12 +71,12 @@ def settings_for(fake: FakeDiscord, **extra: object) -> Settings:
 
 
 @pytest.fixture
-async def fake_discord(monkeypatch: pytest.MonkeyPatch) -> FakeDiscord:
+async def fake_discord(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
     monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
     monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", DiscordWebSocket.DEFAULT_GATEWAY)
     fake = FakeDiscord()
     await fake.start()
-    yield fake  # type: ignore[misc]
+    yield fake
     await fake.close()
 
 
@@ -100,3 +101,13 @@ async def test_a_refused_token_stops_the_runner_with_a_clear_log_line(
     with pytest.raises(discord.LoginFailure):
         await asyncio.wait_for(discord_bot.run(settings_for(fake_discord), engine, asyncio.Event()), 10)
     assert "DISCORD_BOT_TOKEN" in caplog.text and TOKEN not in caplog.text
+
+
+async def test_asking_for_message_content_without_the_portal_switch_says_what_to_enable(
+    engine: Engine, fake_discord: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_discord.content_intent_allowed = False
+    settings = settings_for(fake_discord, message_content=True)
+    with pytest.raises(discord.PrivilegedIntentsRequired):
+        await asyncio.wait_for(discord_bot.run(settings, engine, asyncio.Event()), 10)
+    assert "Message Content intent" in caplog.text

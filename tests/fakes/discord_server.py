@@ -73,6 +73,7 @@ class FakeDiscord:
         self._originals: dict[str, str] = {}  # interaction token → id of its original response message
         self._interaction_channels: dict[str, str] = {}  # interaction token → channel it happened in
         self.refuse_voice = False
+        self.content_intent_allowed = True  # the portal switch for the privileged Message Content intent
         self.identifies: list[dict[str, Any]] = []
         self.resumes: list[dict[str, Any]] = []
         self.heartbeats = 0
@@ -192,6 +193,9 @@ class FakeDiscord:
                 await ws.send_json({"op": 11, "d": None, "s": None, "t": None})
             elif op == 2:
                 self.identifies.append(data)
+                if int(data.get("intents", 0)) & MESSAGE_CONTENT_INTENT and not self.content_intent_allowed:
+                    await ws.close(code=4014, message=b"Disallowed intent(s).")
+                    break
                 self._sockets.append(ws)
                 await self._ready(ws)
             elif op == 6:
