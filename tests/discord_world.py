@@ -25,7 +25,8 @@ from pydantic import SecretStr
 from bots.discord_bot import HANDLED_EVENT, MinatoDiscord, point_at, serve
 from bots.settings import DiscordSettings
 from core.engine import Engine
-from tests.fakes.discord_server import VOICE_FLAG, Call, FakeDiscord, now_iso, user_payload
+from tests.fakes.discord_payloads import now_iso, user_payload
+from tests.fakes.discord_server import VOICE_FLAG, Call, FakeDiscord
 
 WAIT = 10.0
 TOKEN = "discord-test-token-0123456789"

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from tests.conftest import TEST_KEY
 from tests.discord_world import TOKEN
-from tests.fakes.discord_server import FakeDiscord, now_iso, user_payload
+from tests.fakes.discord_payloads import now_iso, user_payload
+from tests.fakes.discord_server import FakeDiscord
 from tests.fakes.openai_server import FakeOpenAI, Latency
 from tests.test_cli import _env
 

@@ -15,17 +15,14 @@ import itertools
 import json
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.fakes.discord_payloads import guild_payload, now_iso, thread_payload
+
 MESSAGE_CONTENT_INTENT = 1 << 15
 VOICE_FLAG = 8192
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat()
 
 
 def jsonify(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
@@ -134,24 +131,12 @@ class FakeDiscord:
     # -- the world --------------------------------------------------------------------------------
 
     def add_guild(self, name: str, channel_names: tuple[str, ...] = ("general",)) -> dict[str, Any]:
-        gid = str(self.new_id())
-        channels = [{"id": str(self.new_id()), "type": 0, "name": n, "position": i, "guild_id": gid,
-                     "permission_overwrites": []} for i, n in enumerate(channel_names)]
-        guild = {"id": gid, "name": name, "icon": None, "owner_id": self.owner["id"], "unavailable": False,
-                 "roles": [{"id": gid, "name": "@everyone", "permissions": "2251799813685247", "position": 0,
-                            "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0}],
-                 "channels": channels, "threads": [], "member_count": 2, "large": False, "features": [],
-                 "emojis": [], "stickers": [], "voice_states": [], "presences": [], "joined_at": now_iso(),
-                 "members": [{"user": self.bot_user, "roles": [], "joined_at": now_iso(), "deaf": False,
-                              "mute": False, "flags": 0}]}
-        self.guilds[gid] = guild
+        guild = guild_payload(self.new_id, name, channel_names, bot_user=self.bot_user, owner_id=self.owner["id"])
+        self.guilds[guild["id"]] = guild
         return guild
 
     def add_thread(self, guild: dict[str, Any], parent: dict[str, Any], name: str, owner_id: str) -> dict[str, Any]:
-        thread = {"id": str(self.new_id()), "type": 11, "name": name, "guild_id": guild["id"],
-                  "parent_id": parent["id"], "owner_id": owner_id, "message_count": 0, "member_count": 1,
-                  "thread_metadata": {"archived": False, "auto_archive_duration": 1440, "locked": False,
-                                      "archive_timestamp": now_iso()}}
+        thread = thread_payload(str(self.new_id()), guild["id"], parent["id"], name, owner_id)
         guild["threads"].append(thread)
         return thread
 
@@ -423,9 +408,4 @@ class FakeDiscord:
         if data is None:
             return web.Response(status=404)
         return web.Response(body=data, content_type="application/octet-stream")
-
-
-def user_payload(user_id: str, username: str, global_name: str | None = None) -> dict[str, Any]:
-    return {"id": user_id, "username": username, "discriminator": "0", "global_name": global_name,
-            "avatar": None, "bot": False}
 
