@@ -23,6 +23,7 @@ from core.store.facts import Facts
 from core.store.reminders import Reminders
 from core.store.usage import UsageLog, UsageRecord
 from core.store.users import User, Users
+from core.tools.announce import announce
 from core.tools.base import ToolContext
 from core.tools.catalog import build_toolbox
 from core.tools.config import ToolsConfig
@@ -88,6 +89,17 @@ class Engine:
         # One lock per conversation scope keeps a user's turns in order and their history coherent.
         # Weak values: a lock lives only while some turn holds or awaits it, so idle users cost nothing.
         self._locks: weakref.WeakValueDictionary[Scope, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    async def announce(
+        self, platform: str, user_id: str, text: str, language: str, as_voice: bool
+    ) -> AsyncIterator[ReplyEvent]:
+        """The events of a message Minato sends on its own (a due reminder), for an adapter's delivery port."""
+        user = await self.users.get(platform, user_id)
+        async for event in announce(
+            self.speaker, self.usage, platform=platform, user_id=user_id, text=text, language=language,
+            as_voice=as_voice, voice=user.voice if user else None,
+        ):
+            yield event
 
     def _lock(self, scope: Scope) -> asyncio.Lock:
         lock = self._locks.get(scope)
