@@ -80,3 +80,13 @@ async def test_a_voice_mode_users_reminder_is_a_voice_message_in_their_dm(
     finally:
         await scheduler.stop()
     assert "Time to stretch" in fake_openai.speeches[-1]["input"]
+
+
+async def test_timezone_command_sets_the_zone_used_by_current_time(dc, engine: Engine) -> None:  # type: ignore[no-untyped-def]
+    sora = dc.dm_user("Sora")
+    answered = await sora.uses("timezone", name="Asia/Tokyo", locale="ja")
+    assert answered.calls[0].json["data"]["content"] == "了解！タイムゾーンを Asia/Tokyo にしたよ。"
+    assert (await engine.users.get("discord", sora.user["id"])).timezone == "Asia/Tokyo"
+    wrong = await sora.uses("timezone", name="Tokyo please")
+    assert "Tokyo please" in wrong.calls[0].json["data"]["content"]
+    assert (await engine.users.get("discord", sora.user["id"])).timezone == "Asia/Tokyo"
