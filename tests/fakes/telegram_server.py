@@ -1,0 +1,508 @@
+"""A fake Telegram Bot API on 127.0.0.1 for the real python-telegram-bot `Application`.
+
+It answers form-encoded and multipart requests under `/bot<token>/<method>` and serves files under
+`/file/bot<token>/<path>`, like api.telegram.org. Updates wait in a `getUpdates` long-poll queue. Every call
+is recorded with its time. Tests can script failures (429 with `retry_after`, "can't parse entities",
+VOICE_MESSAGES_FORBIDDEN) and can make it enforce Telegram's flood limits, answering 429 like Telegram
+when a bot writes to a chat too fast (`provoked_429s` counts those).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections import deque
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Any
+
+from aiohttp import web
+
+# Tags Telegram's HTML parse mode accepts (https://core.telegram.org/bots/api#html-style).
+_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote",
+         "tg-spoiler", "span", "tg-emoji"}
+_JSON_FIELDS = {"reply_parameters", "reply_markup", "entities", "caption_entities", "commands", "allowed_updates",
+                "scope"}
+# Methods that put or change something in a chat: these count against the flood limits.
+WRITES = {"sendMessage", "editMessageText", "sendMessageDraft", "sendVoice", "sendDocument", "sendPhoto",
+          "editMessageCaption", "editMessageReplyMarkup"}
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, description: str, retry_after: int | None = None) -> None:
+        super().__init__(description)
+        self.status = status
+        self.description = description
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class FakeUser:
+    id: int
+    first_name: str
+    last_name: str | None = None
+    username: str | None = None
+    language_code: str | None = None
+    is_bot: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        data = {"id": self.id, "is_bot": self.is_bot, "first_name": self.first_name}
+        for key in ("last_name", "username", "language_code"):
+            if getattr(self, key):
+                data[key] = getattr(self, key)
+        return data
+
+
+@dataclass(frozen=True)
+class FakeChat:
+    id: int
+    type: str  # private | group | supergroup
+    title: str | None = None
+    first_name: str | None = None
+    is_forum: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "type": self.type}
+        if self.title:
+            data["title"] = self.title
+        if self.first_name:
+            data["first_name"] = self.first_name
+        if self.is_forum:
+            data["is_forum"] = True
+        return data
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    files: dict[str, bytes]
+    at: float
+    status: int = 200
+    result: Any = None
+
+    @property
+    def chat_id(self) -> int | None:
+        value = self.params.get("chat_id")
+        return int(value) if value is not None else None
+
+
+@dataclass
+class Sent:
+    """A message the bot has in a chat, as it stands now (edits applied)."""
+
+    chat_id: int
+    message_id: int
+    kind: str  # text | voice | document
+    text: str  # visible text (HTML parsed), or the caption
+    parse_mode: str | None
+    reply_to: int | None
+    thread_id: int | None
+    data: bytes = b""
+    duration: int | None = None
+    filename: str | None = None
+    edits: int = 0
+    reply_markup: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class FloodLimits:
+    """Telegram's published limits: ~1 write/s per chat, 20/min per group, 30/s overall."""
+
+    chat_interval: float = 1.0
+    group_per_minute: int = 20
+    total_per_second: int = 30
+    tolerance: float = 0.9  # "about" one per second: allow a little timing jitter
+
+
+@dataclass
+class _Failure:
+    method: str
+    status: int
+    description: str
+    retry_after: int | None
+    chat_id: int | None
+
+
+class _VisibleText(HTMLParser):
+    """Parses Telegram HTML like Telegram does: unknown or unbalanced tags are an error."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.stack: list[str] = []
+        self.error: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _TAGS and self.error is None:
+            self.error = f'Unsupported start tag "{tag}" at byte offset {self.getpos()[1]}'
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if (not self.stack or self.stack[-1] != tag) and self.error is None:
+            self.error = f'Can\'t find end tag corresponding to start tag "{tag}"'
+        if self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = _VisibleText()
+    parser.feed(html)
+    parser.close()
+    if parser.error is None and parser.stack:
+        parser.error = f'Can\'t find end tag corresponding to start tag "{parser.stack[-1]}"'
+    if parser.error:
+        raise ApiError(400, f"Bad Request: can't parse entities: {parser.error}")
+    return "".join(parser.text)
+
+
+class FakeTelegram:
+    def __init__(self, token: str = "123456:TEST-token-abcdefghij", *, username: str = "minato_bot",
+                 limits: FloodLimits | None = None) -> None:
+        self.token = token
+        self.bot = FakeUser(int(token.split(":")[0]), "Minato", username=username, is_bot=True)
+        self.limits = limits
+        self.calls: list[Call] = []
+        self.sent: dict[tuple[int, int], Sent] = {}
+        self.commands: dict[str | None, list[dict[str, str]]] = {}
+        self.files: dict[str, tuple[str, bytes]] = {}
+        self.provoked_429s = 0
+        self.webhook_url: str | None = None
+        self._failures: deque[_Failure] = deque()
+        self._queue: list[dict[str, Any]] = []
+        self._delivered: set[int] = set()  # positions in _queue already handed out
+        self._arrived = asyncio.Event()
+        self.polling = asyncio.Event()  # set once the bot asks for updates
+        self._closing = False
+        self._update_ids = itertools.count(1000)
+        self._message_ids = itertools.count(1)
+        self._file_ids = itertools.count(1)
+        self._writes: dict[int, deque[float]] = {}
+        self._all_writes: deque[float] = deque()
+        self._runner: web.AppRunner | None = None
+        self.root = ""
+
+    # -- lifecycle --------------------------------------------------------------------------------
+
+    async def start(self) -> str:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_route("*", "/bot{token}/{method}", self._api)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._file)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.root = f"http://127.0.0.1:{port}"
+        return self.root
+
+    async def close(self) -> None:
+        self._closing = True
+        self._arrived.set()  # release a pending long poll at once instead of at its timeout
+        if self._runner:
+            await self._runner.cleanup()
+
+    # -- what tests script ------------------------------------------------------------------------
+
+    def fail(self, method: str, status: int, description: str, *, retry_after: int | None = None,
+             chat_id: int | None = None, times: int = 1) -> None:
+        for _ in range(times):
+            self._failures.append(_Failure(method, status, description, retry_after, chat_id))
+
+    def flood(self, method: str, retry_after: int = 1, *, times: int = 1) -> None:
+        self.fail(method, 429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after, times=times)
+
+    def reject_entities(self, method: str = "sendMessage", *, times: int = 1) -> None:
+        self.fail(method, 400, "Bad Request: can't parse entities: Unsupported start tag \"x\" at byte offset 0",
+                  times=times)
+
+    def forbid_voice(self) -> None:
+        self.fail("sendVoice", 400, "Bad Request: VOICE_MESSAGES_FORBIDDEN")
+
+    def add_file(self, data: bytes, path: str) -> str:
+        file_id = f"file-{next(self._file_ids)}"
+        self.files[file_id] = (path, data)
+        return file_id
+
+    def push(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update for getUpdates (the same dict twice = Telegram re-delivering it)."""
+        self._queue.append(update)
+        self._arrived.set()
+        return update
+
+    def new_update(self, **content: Any) -> dict[str, Any]:
+        return {"update_id": next(self._update_ids), **content}
+
+    def new_message_id(self) -> int:
+        return next(self._message_ids)
+
+    def calls_to(self, chat_id: int, since: int = 0) -> list[Call]:
+        return [c for c in self.calls[since:] if c.chat_id == chat_id]
+
+    # -- HTTP -------------------------------------------------------------------------------------
+
+    async def _params(self, request: web.Request) -> tuple[dict[str, Any], dict[str, bytes]]:
+        params: dict[str, Any] = {}
+        files: dict[str, bytes] = {}
+        if request.content_type == "application/json":
+            params = await request.json() if request.can_read_body else {}
+        elif request.can_read_body:
+            form = await request.post()
+            for key, value in form.items():
+                if isinstance(value, web.FileField):
+                    files[key] = value.file.read()
+                    params[key] = f"attach://{key}"
+                elif key in _JSON_FIELDS:
+                    params[key] = json.loads(str(value))
+                else:
+                    params[key] = str(value)
+        return params, files
+
+    async def _api(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+        method = request.match_info["method"]
+        params, files = await self._params(request)
+        call = Call(method, params, files, time.monotonic())
+        if method != "getUpdates":
+            self.calls.append(call)
+        handler = getattr(self, f"_m_{method}", None)
+        try:
+            if handler is None:
+                raise ApiError(404, "Not Found: method not found")
+            self._scripted(method, call.chat_id)
+            if self.limits is not None and method in WRITES and call.chat_id is not None:
+                self._enforce(call.chat_id)
+            result = await handler(params, files)
+            call.result = result
+        except ApiError as exc:
+            call.status = exc.status
+            body: dict[str, Any] = {"ok": False, "error_code": exc.status, "description": exc.description}
+            if exc.retry_after is not None:
+                body["parameters"] = {"retry_after": exc.retry_after}
+            return web.json_response(body, status=exc.status)
+        return web.json_response({"ok": True, "result": result})
+
+    async def _file(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        for path, data in self.files.values():
+            if path == request.match_info["path"]:
+                return web.Response(body=data)
+        return web.Response(status=404)
+
+    def _scripted(self, method: str, chat_id: int | None) -> None:
+        for failure in self._failures:
+            if failure.method == method and failure.chat_id in (None, chat_id):
+                self._failures.remove(failure)
+                raise ApiError(failure.status, failure.description, failure.retry_after)
+
+    def _enforce(self, chat_id: int) -> None:
+        assert self.limits is not None
+        now = time.monotonic()
+        limits = self.limits
+        writes = self._writes.setdefault(chat_id, deque())
+        while self._all_writes and self._all_writes[0] <= now - 1:
+            self._all_writes.popleft()
+        wait = 0.0
+        if writes and now - writes[-1] < limits.chat_interval * limits.tolerance:
+            wait = limits.chat_interval - (now - writes[-1])
+        recent = [t for t in writes if t > now - 60]
+        if chat_id < 0 and len(recent) >= limits.group_per_minute:
+            wait = max(wait, recent[-limits.group_per_minute] + 60 - now)
+        if len(self._all_writes) >= limits.total_per_second:
+            wait = max(wait, self._all_writes[0] + 1 - now)
+        if wait > 0:
+            self.provoked_429s += 1
+            retry = max(1, round(wait + 0.49))
+            raise ApiError(429, f"Too Many Requests: retry after {retry}", retry)
+        writes.append(now)
+        self._all_writes.append(now)
+
+    # -- the Bot API methods ----------------------------------------------------------------------
+
+    async def _m_getMe(self, p: dict[str, Any], f: dict[str, bytes]) -> Any:
+        return {**self.bot.as_dict(), "can_join_groups": True, "can_read_all_group_messages": False,
+                "supports_inline_queries": False}
+
+    async def _m_deleteWebhook(self, p: dict[str, Any], f: dict[str, bytes]) -> Any:
+        self.webhook_url = None
+        return True
+
+    async def _m_setWebhook(self, p: dict[str, Any], f: dict[str, bytes]) -> Any:
+        self.webhook_url = p["url"]
+        return True
+
+    async def _m_setMyCommands(self, p: dict[str, Any], f: dict[str, bytes]) -> Any:
+        self.commands[p.get("language_code") or None] = p["commands"]
+        return True
+
+    async def _m_getUpdates(self, p: dict[str, Any], f: dict[str, bytes]) -> Any:
+        self.polling.set()
+        offset = int(p.get("offset") or 0)
+        deadline = time.monotonic() + float(p.get("timeout") or 0)
+        while True:
+            # Confirmed updates (below the offset, already handed out) are gone for good, as on Telegram.
+            keep = [(i, u) for i, u in enumerate(self._queue) if not (i in self._delivered and u["update_id"] < offset)]
+            self._queue = [u for _, u in keep]
+            self._delivered = {n for n, (i, _) in enumerate(keep) if i in self._delivered}
+            ready = [n for n, u in enumerate(self._queue) if n not in self._delivered]
+            if ready:
+                self._delivered.update(ready)
+                return [self._queue[n] for n in ready]
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or self._closing:
+                return []
+            self._arrived.clear()
+            try:
+                await asyncio.wait_for(self._arrived.wait(), remaining)
+            except TimeoutError:
+                return []
+
+    async def _m_getFile(self, p: dict[str, Any], f: dict[str, bytes]) -> Any:
+        file_id = p["file_id"]
+        if file_id not in self.files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        path, data = self.files[file_id]
+        if len(data) > 20 * 1024 * 1024:
+            raise ApiError(400, "Bad Request: file is too big")
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(data), "file_path": path}
+
+    async def _m_sendChatAction(self, p: dict[str, Any], f: dict[str, bytes]) -> Any:
+        return True
+
+    async def _m_answerCallbackQuery(self, p: dict[str, Any], f: dict[str, bytes]) -> Any:
+        return True
+
+    async def _m_deleteMessage(self, p: dict[str, Any], f: dict[str, bytes]) -> Any:
+        if self.sent.pop((int(p["chat_id"]), int(p["message_id"])), None) is None:
+            raise ApiError(400, "Bad Request: message to delete not found")
+        return True
+
+    def _visible(self, text: str, parse_mode: str | None) -> str:
+        return visible_text(text) if parse_mode == "HTML" else text
+
+    async def _m_sendMessageDraft(self, p: dict[str, Any], f: dict[str, bytes]) -> Any:
+        if int(p["chat_id"]) < 0:
+            raise ApiError(400, "Bad Request: TEXTDRAFT_PEER_INVALID")
+        if int(p.get("draft_id") or 0) == 0:
+            raise ApiError(400, "Bad Request: draft_id must be non-zero")
+        if len(self._visible(p.get("text", ""), p.get("parse_mode"))) > TEXT_LIMIT:
+            raise ApiError(400, "Bad Request: text is too long")
+        return True
+
+    def _store(self, p: dict[str, Any], kind: str, text: str, **extra: Any) -> dict[str, Any]:
+        chat_id = int(p["chat_id"])
+        reply = p.get("reply_parameters") or {}
+        thread = int(p["message_thread_id"]) if p.get("message_thread_id") else None
+        sent = Sent(chat_id, self.new_message_id(), kind, text, p.get("parse_mode"), reply.get("message_id"),
+                    thread, reply_markup=p.get("reply_markup"), **extra)
+        self.sent[(chat_id, sent.message_id)] = sent
+        chat = {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"}
+        message: dict[str, Any] = {"message_id": sent.message_id, "date": int(time.time()), "chat": chat,
+                                   "from": self.bot.as_dict()}
+        if thread:
+            message |= {"message_thread_id": thread, "is_topic_message": True}
+        return message
+
+    async def _m_sendMessage(self, p: dict[str, Any], f: dict[str, bytes]) -> Any:
+        text = self._visible(p.get("text", ""), p.get("parse_mode"))
+        if not text.strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        if len(text) > TEXT_LIMIT:
+            raise ApiError(400, "Bad Request: message is too long")
+        return {**self._store(p, "text", text), "text": text}
+
+    async def _m_editMessageText(self, p: dict[str, Any], f: dict[str, bytes]) -> Any:
+        key = (int(p["chat_id"]), int(p["message_id"]))
+        if key not in self.sent:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        text = self._visible(p.get("text", ""), p.get("parse_mode"))
+        if len(text) > TEXT_LIMIT:
+            raise ApiError(400, "Bad Request: message is too long")
+        sent = self.sent[key]
+        markup = p.get("reply_markup")
+        if text == sent.text and markup == sent.reply_markup:
+            raise ApiError(400, "Bad Request: message is not modified: specified new message content and reply "
+                                "markup are exactly the same as a current content and reply markup of the message")
+        sent.text, sent.parse_mode, sent.reply_markup = text, p.get("parse_mode"), markup
+        sent.edits += 1
+        chat = {"id": key[0], "type": "private" if key[0] > 0 else "supergroup"}
+        return {"message_id": key[1], "date": int(time.time()), "chat": chat, "from": self.bot.as_dict(),
+                "text": text}
+
+    def _caption(self, p: dict[str, Any]) -> str:
+        caption = self._visible(p.get("caption", ""), p.get("parse_mode"))
+        if len(caption) > CAPTION_LIMIT:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        return caption
+
+    async def _m_sendVoice(self, p: dict[str, Any], f: dict[str, bytes]) -> Any:
+        data = f.get("voice", b"")
+        message = self._store(p, "voice", self._caption(p), data=data,
+                              duration=int(p["duration"]) if p.get("duration") else None)
+        file_id = self.add_file(data, f"voice/{message['message_id']}.ogg")
+        voice = {"file_id": file_id, "file_unique_id": f"u{file_id}", "duration": int(p.get("duration") or 0),
+                 "mime_type": "audio/ogg", "file_size": len(data)}
+        return {**message, "voice": voice}
+
+    async def _m_sendDocument(self, p: dict[str, Any], f: dict[str, bytes]) -> Any:
+        data = f.get("document", b"")
+        message = self._store(p, "document", self._caption(p), data=data)
+        file_id = self.add_file(data, f"documents/{message['message_id']}")
+        return {**message, "document": {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_size": len(data)}}
+
+    # -- building updates like Telegram's ---------------------------------------------------------
+
+    def message(self, chat: FakeChat, user: FakeUser, *, text: str | None = None, caption: str | None = None,
+                reply_to: dict[str, Any] | None = None, thread_id: int | None = None,
+                **media: Any) -> dict[str, Any]:
+        """A `message` update; entities for /commands and @mentions are computed like Telegram's."""
+        body: dict[str, Any] = {"message_id": self.new_message_id(), "date": int(time.time()),
+                                "chat": chat.as_dict(), "from": user.as_dict(), **media}
+        if text is not None:
+            body["text"] = text
+            if entities := _entities(text):
+                body["entities"] = entities
+        if caption is not None:
+            body["caption"] = caption
+            if entities := _entities(caption):
+                body["caption_entities"] = entities
+        if reply_to is not None:
+            body["reply_to_message"] = reply_to
+        if thread_id is not None:
+            body |= {"message_thread_id": thread_id, "is_topic_message": True}
+        return self.new_update(message=body)
+
+    def sent_as_message(self, sent: Sent) -> dict[str, Any]:
+        """One of the bot's messages as it appears inside an update (e.g. `reply_to_message`)."""
+        chat = {"id": sent.chat_id, "type": "private" if sent.chat_id > 0 else "supergroup"}
+        return {"message_id": sent.message_id, "date": int(time.time()), "chat": chat, "from": self.bot.as_dict(),
+                "text": sent.text}
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _entities(text: str) -> list[dict[str, Any]]:
+    """bot_command at the start and @mentions anywhere, with UTF-16 offsets as Telegram sends them."""
+    found: list[dict[str, Any]] = []
+    position = 0
+    for word in text.split(" "):
+        start = _utf16_len(text[:position])
+        token = word.rstrip(",.!?;:")
+        if position == 0 and token.startswith("/") and len(token) > 1:
+            found.append({"type": "bot_command", "offset": start, "length": _utf16_len(token)})
+        elif token.startswith("@") and len(token) > 1:
+            found.append({"type": "mention", "offset": start, "length": _utf16_len(token)})
+        position += len(word) + 1
+    return found
+
