@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,6 +20,7 @@ from typing import TypeVar
 from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.warnings import PTBDeprecationWarning
 
 from adapters.telegram_adapter.markup import to_html
 from adapters.telegram_adapter.pacing import Pacing
@@ -47,7 +49,11 @@ class Target:
         return ReplyParameters(self.message_id, allow_sending_without_reply=True)
 
 
-def _seconds(value: int | timedelta) -> float:
+def _seconds(exc: RetryAfter) -> float:
+    # PTB 22 warns that `retry_after` will become a timedelta; accept both, without the noise.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
@@ -73,7 +79,7 @@ class Sender:
             try:
                 return await op()
             except RetryAfter as exc:
-                seconds = _seconds(exc.retry_after)
+                seconds = _seconds(exc)
                 log.info("Telegram flood control: waiting %.1f s before writing to chat %s", seconds, chat_id)
                 self.pacing.hold(chat_id, seconds)
                 if not must:

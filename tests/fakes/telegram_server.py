@@ -181,6 +181,7 @@ class FakeTelegram:
         self._arrived = asyncio.Event()
         self.polling = asyncio.Event()  # set once the bot asks for updates
         self._closing = False
+        self._poll_generation = 0
         self._update_ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
@@ -346,9 +347,13 @@ class FakeTelegram:
 
     async def _m_getUpdates(self, p: dict[str, Any], f: dict[str, bytes]) -> Any:
         self.polling.set()
+        # A newer getUpdates supersedes an older one still waiting (e.g. from a bot that was stopped), so
+        # an abandoned long poll never swallows updates meant for the live one.
+        self._poll_generation += 1
+        generation = self._poll_generation
         offset = int(p.get("offset") or 0)
         deadline = time.monotonic() + float(p.get("timeout") or 0)
-        while True:
+        while generation == self._poll_generation:
             # Confirmed updates (below the offset, already handed out) are gone for good, as on Telegram.
             keep = [(i, u) for i, u in enumerate(self._queue) if not (i in self._delivered and u["update_id"] < offset)]
             self._queue = [u for _, u in keep]
@@ -365,6 +370,7 @@ class FakeTelegram:
                 await asyncio.wait_for(self._arrived.wait(), remaining)
             except TimeoutError:
                 return []
+        return []
 
     async def _m_getFile(self, p: dict[str, Any], f: dict[str, bytes]) -> Any:
         file_id = p["file_id"]
