@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,6 +115,14 @@ class TgUser:
             "data": data, "message": fake.sent_as_message(message),
         })
         return await self.chat.deliver(update, chat_id=message.chat_id, message_id=message.message_id)
+
+
+async def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Wait until `condition()` holds, for things no event announces (e.g. a request reaching a fake)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():  # the state of a fake changes without any event to wait on
+        assert asyncio.get_running_loop().time() < deadline, "condition never became true"
+        await asyncio.sleep(0.01)
 
 
 class TelegramChat:

@@ -10,7 +10,7 @@ from core.store import open_database
 from tests.conftest import make_llm
 from tests.fakes.openai_server import FakeOpenAI, Reply
 from tests.fakes.telegram_server import FakeTelegram
-from tests.telegram_chat import TelegramChat
+from tests.telegram_chat import TelegramChat, eventually
 
 
 async def _rows(engine: Engine, user_id: int) -> int:
@@ -191,8 +191,8 @@ async def test_stopping_lets_a_reply_in_progress_finish(
     amelie = tg.user("Amélie")
     update = fake_telegram.message(amelie.private, amelie.user, text="Bonsoir Minato, tu es là ?")
     fake_telegram.push(update)
-    await asyncio.sleep(0.25)  # the update is fetched and the model is still thinking (0.5 s)
-    assert fake_openai.requests and not [c for c in fake_telegram.calls if c.method == "sendMessage"]
+    await eventually(lambda: bool(fake_openai.requests))  # the model is thinking (0.5 s)
+    assert not [c for c in fake_telegram.calls if c.method == "sendMessage"]
     await tg.stop()
     sent = [c for c in fake_telegram.calls if c.method == "sendMessage" and c.status == 200]
     assert [c.params["text"] for c in sent] == ["Amélie, je suis là avec toi. Comment te sens-tu aujourd'hui ?"]
