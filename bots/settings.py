@@ -86,6 +86,9 @@ class TelegramSettings(BaseSettings):
     webhook_listen: str = "0.0.0.0"  # noqa: S104 -- the webhook server must be reachable by a reverse proxy
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
+    # Whether TELEGRAM_API_URL is a self-hosted Bot API server, which lifts the 20 MB download limit.
+    # Unset: any server other than api.telegram.org counts as self-hosted.
+    self_hosted: bool | None = None
     # Seconds between draft/edit updates of a streamed reply, and between two writes to one chat.
     stream_interval: float = Field(default=1.0, gt=0)
 
@@ -97,8 +100,10 @@ class TelegramSettings(BaseSettings):
         return value.rstrip("/") if value else value
 
     @property
-    def self_hosted(self) -> bool:
-        """A self-hosted Bot API server (anything but api.telegram.org) has no 20 MB download limit."""
+    def downloads_unlimited(self) -> bool:
+        """A self-hosted Bot API server has no 20 MB download limit."""
+        if self.self_hosted is not None:
+            return self.self_hosted
         return urlsplit(self.api_url).hostname != "api.telegram.org"
 
 

@@ -22,7 +22,7 @@ def adapter_config(tg: TelegramSettings) -> AdapterConfig:
     return AdapterConfig(
         stream_interval=tg.stream_interval,
         limits=Limits(chat_interval=tg.stream_interval),
-        download_limit=None if tg.self_hosted else AdapterConfig().download_limit,
+        download_limit=None if tg.downloads_unlimited else AdapterConfig().download_limit,
     )
 
 

@@ -133,6 +133,7 @@ class TelegramChat:
         self.engine = engine
         self.settings = Settings(telegram=TelegramSettings(
             bot_token=fake.token, api_url=fake.root, stream_interval=stream_interval,
+            self_hosted=False,  # the fake plays api.telegram.org, 20 MB download limit included
         ))
         self.app: Application | None = None  # type: ignore[type-arg]
         self._handled: Counter[int] = Counter()

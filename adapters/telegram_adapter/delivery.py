@@ -45,17 +45,18 @@ class _Indicator:
         self._task: asyncio.Task[None] | None = None
         self._action: str | None = None
 
-    def show(self, action: str) -> None:
+    async def show(self, action: str) -> None:
         if action == self._action:
             return
         self.stop()
         self._action = action
-        self._task = asyncio.create_task(self._loop(action))
+        await self.sender.action(self.target, action)
+        self._task = asyncio.create_task(self._refresh(action))
 
-    async def _loop(self, action: str) -> None:
+    async def _refresh(self, action: str) -> None:
         while True:
-            await self.sender.action(self.target, action)
             await asyncio.sleep(ACTION_REFRESH)
+            await self.sender.action(self.target, action)
 
     def stop(self) -> None:
         if self._task is not None:
@@ -87,7 +88,7 @@ class Delivery:
 
     async def on(self, event: ReplyEvent) -> None:
         if isinstance(event, Activity):
-            self.indicator.show(_ACTIONS[event.kind])
+            await self.indicator.show(_ACTIONS[event.kind])
         elif isinstance(event, TextDelta):
             self.so_far += event.text
             await self.text.update(self.so_far)
@@ -95,7 +96,7 @@ class Delivery:
             await self.text.finish(event.text)
             self.text_sent = True
         elif isinstance(event, VoiceReply):
-            self.indicator.show(ChatAction.UPLOAD_VOICE)
+            await self.indicator.show(ChatAction.UPLOAD_VOICE)
             await self.voice(event)
         elif isinstance(event, Notice):
             await self.sender.plain(self.target, event.text, reply=not self.target.private)
