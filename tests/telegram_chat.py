@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from telegram import Update
 from telegram.ext import Application, ContextTypes, TypeHandler
 
@@ -25,6 +26,7 @@ from tests.fakes.telegram_server import Call, FakeChat, FakeTelegram, FakeUser, 
 _user_ids = itertools.count(5001)
 _group_ids = itertools.count(1)
 _query_ids = itertools.count(1)
+WEBHOOK_SECRET = "webhook-secret-0123456789"
 
 
 @dataclass
@@ -128,12 +130,18 @@ async def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> No
 class TelegramChat:
     """The harness: the fake Bot API, the real bot running over it, and people to talk with."""
 
-    def __init__(self, fake: FakeTelegram, engine: Engine, *, stream_interval: float = 0.05) -> None:
+    def __init__(self, fake: FakeTelegram, engine: Engine, *, stream_interval: float = 0.05,
+                 webhook_port: int | None = None) -> None:
         self.fake = fake
         self.engine = engine
+        webhook = {}
+        if webhook_port is not None:
+            webhook = {"webhook_url": f"http://127.0.0.1:{webhook_port}/telegram-hook", "webhook_port": webhook_port,
+                       "webhook_listen": "127.0.0.1", "webhook_secret": WEBHOOK_SECRET}
         self.settings = Settings(telegram=TelegramSettings(
             bot_token=fake.token, api_url=fake.root, stream_interval=stream_interval,
             self_hosted=False,  # the fake plays api.telegram.org, 20 MB download limit included
+            **webhook,
         ))
         self.app: Application | None = None  # type: ignore[type-arg]
         self._handled: Counter[int] = Counter()
@@ -154,12 +162,16 @@ class TelegramChat:
         self.app.add_handler(TypeHandler(Update, self._mark), group=99)
         self._stop = asyncio.Event()
         self.fake.polling.clear()
+        self.fake.webhook_url = None
         self._task = asyncio.create_task(serve(self.app, self.settings.telegram, self._stop))
-        polling = asyncio.create_task(self.fake.polling.wait())
-        done, _ = await asyncio.wait({polling, self._task}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
-        if self._task in done:
-            self._task.result()  # the bot died on startup: show why
-        assert polling in done, "the bot never started polling"
+        task = self._task
+
+        def listening() -> bool:
+            if task.done():
+                task.result()  # the bot died on startup: show why
+            return self.fake.polling.is_set() or self.fake.webhook_url is not None
+
+        await eventually(listening)
 
     async def stop(self) -> None:
         self._stop.set()
@@ -189,10 +201,22 @@ class TelegramChat:
         since = len(self.fake.calls)
         async with self._progress:
             before = self._handled[update_id]
-            self.fake.push(update)
+            if self.fake.webhook_url is not None:
+                await self.post_to_webhook(update)
+            else:
+                self.fake.push(update)
             await asyncio.wait_for(self._progress.wait_for(lambda: self._handled[update_id] > before), 20)
         assert chat_id is not None and message_id is not None
         return Delivered(self.fake, chat_id, message_id, self.fake.calls_to(chat_id, since), update)
+
+    async def post_to_webhook(self, update: dict[str, Any], secret: str = WEBHOOK_SECRET) -> int:
+        """What Telegram does in webhook mode: POST the update to the bot's public URL."""
+        assert self.fake.webhook_url is not None
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret}
+        async with aiohttp.ClientSession() as session, session.post(
+            self.fake.webhook_url, json=update, headers=headers
+        ) as response:
+            return response.status
 
     async def redeliver(self, earlier: Delivered) -> Delivered:
         """Telegram sends the very same update again (at-least-once delivery)."""

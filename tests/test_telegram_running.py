@@ -1,0 +1,89 @@
+"""Running the Telegram bot: staying under Telegram's flood limits, webhook mode, and where settings lead."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+import pytest
+from telegram import Bot
+from telegram.error import RetryAfter
+
+from bots.settings import TelegramSettings
+from bots.telegram_bot import adapter_config
+from core.engine import Engine
+from tests.fakes.openai_server import FakeOpenAI, Reply
+from tests.fakes.telegram_server import FakeTelegram, FloodLimits
+from tests.telegram_chat import TelegramChat
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_no_429_is_provoked_when_the_fake_enforces_telegrams_limits(
+    fake_openai: FakeOpenAI, engine: Engine
+) -> None:
+    # Telegram's limits with the per-chat second scaled to 0.1 s; group (20/min) and total (30/s) as published.
+    fake = FakeTelegram(limits=FloodLimits(chat_interval=0.1, tolerance=0.8))
+    await fake.start()
+    tg = TelegramChat(fake, engine, stream_interval=0.1)
+    await tg.start()
+    try:
+        fake_openai.latency.tokens_per_second = 600
+        long = "\n\n".join(f"Partie {i} : " + "le vent souffle doucement sur la plage. " * 12 for i in range(10))
+        long = "\n\n".join(part.strip() for part in long.split("\n\n"))
+        fake_openai.script.extend([Reply(text=long), Reply(text=long)])
+        private, group = await asyncio.gather(
+            tg.user("Amélie").says("Raconte-moi une longue histoire."),
+            tg.user("Chloé").says(f"{tg.mention} une histoire pour le groupe ?", chat=tg.group()),
+        )
+        assert fake.provoked_429s == 0
+        assert "\n\n".join(private.texts) == long
+        assert "\n\n".join(group.texts) == long
+        assert len(private.drafts) > 3 and any(m.edits for m in group.messages), "both replies streamed"
+    finally:
+        await tg.stop()
+        await fake.close()
+
+
+async def test_the_fake_does_answer_429_when_a_bot_writes_too_fast() -> None:
+    # Guards the test above: an enforcing fake must refuse a burst, or "0 provoked" would prove nothing.
+    limited = FakeTelegram(limits=FloodLimits(chat_interval=1.0))
+    await limited.start()
+    try:
+        async with Bot(limited.token, base_url=f"{limited.root}/bot") as bot:
+            await bot.send_message(77, "un")
+            with pytest.raises(RetryAfter) as refused:
+                await bot.send_message(77, "deux")
+        assert limited.provoked_429s == 1
+        assert refused.value.retry_after == 1
+    finally:
+        await limited.close()
+
+
+async def test_webhook_mode_answers_updates_telegram_posts(fake_telegram: FakeTelegram, engine: Engine) -> None:
+    port = _free_port()
+    tg = TelegramChat(fake_telegram, engine, webhook_port=port)
+    await tg.start()
+    try:
+        assert fake_telegram.webhook_url == f"http://127.0.0.1:{port}/telegram-hook"
+        assert not fake_telegram.polling.is_set(), "no long polling in webhook mode"
+        heard = await tg.user("Amélie").says("Bonjour, tu reçois bien mes messages ?")
+        assert heard.texts[0].startswith("Amélie, ")
+        amelie = tg.user("Amélie")
+        forged = fake_telegram.message(amelie.private, amelie.user, text="Je suis un imposteur.")
+        assert await tg.post_to_webhook(forged, secret="wrong") == 403
+    finally:
+        await tg.stop()
+
+
+def test_self_hosted_bot_api_lifts_the_download_limit() -> None:
+    public = TelegramSettings(bot_token="1:x")
+    local = TelegramSettings(bot_token="1:x", api_url="http://localhost:8081/")
+    assert adapter_config(public).download_limit == 20 * 1024 * 1024
+    assert local.api_url == "http://localhost:8081"
+    assert adapter_config(local).download_limit is None
+    assert adapter_config(TelegramSettings(api_url="http://localhost:8081", self_hosted=False)).download_limit
