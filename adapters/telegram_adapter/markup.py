@@ -52,16 +52,17 @@ def _inline(children: Sequence[Token]) -> str:
 def to_html(markdown: str) -> str:
     """Telegram HTML for `markdown`; the visible text is never longer than the Markdown source."""
     blocks: list[str] = []
+    groups: list[int | None] = []  # per block: which top-level list it belongs to (items stay on adjacent lines)
+    lists_seen = 0
     prefix: list[str] = []  # bullets/numbers waiting for the first paragraph of a list item
     counters: list[int | None] = []  # one per open list: None for bullets, the next number otherwise
     quote_start: list[int] = []
     pending = ""
     for tok in _parser().parse(markdown):
         kind = tok.type
-        if kind == "bullet_list_open":
-            counters.append(None)
-        elif kind == "ordered_list_open":
-            counters.append(int(tok.attrGet("start") or 1))
+        if kind in ("bullet_list_open", "ordered_list_open"):
+            lists_seen += not counters
+            counters.append(None if kind == "bullet_list_open" else int(tok.attrGet("start") or 1))
         elif kind in ("bullet_list_close", "ordered_list_close"):
             counters.pop()
         elif kind == "list_item_open":
@@ -77,39 +78,33 @@ def to_html(markdown: str) -> str:
             prefix.pop()
         elif kind == "inline":
             blocks.append(pending + "".join(prefix) + _inline(tok.children or []))
+            groups.append(lists_seen if counters else None)
             pending = ""
         elif kind in ("fence", "code_block"):
             language = (tok.info or "").split()[0] if tok.info else ""
             attr = f' class="language-{escape(language)}"' if language else ""
             code = escape(tok.content.rstrip("\n"), quote=False)
             blocks.append(f"{pending}<pre><code{attr}>{code}</code></pre>")
+            groups.append(lists_seen if counters else None)
             pending = ""
         elif kind == "hr":
             blocks.append("———")
+            groups.append(None)
         elif kind == "blockquote_open":
             quote_start.append(len(blocks))
         elif kind == "blockquote_close":
             start = quote_start.pop()
             quoted = "\n".join(blocks[start:])
-            del blocks[start:]
+            del blocks[start:], groups[start:]
             blocks.append(f"<blockquote>{quoted}</blockquote>")
-    return _join(blocks)
+            groups.append(lists_seen if counters else None)
+    return _join(blocks, groups)
 
 
-def _join(blocks: list[str]) -> str:
-    """Paragraphs apart by a blank line; consecutive list items on their own lines."""
-    out = ""
-    for block in blocks:
-        if not out:
-            out = block
-        elif _is_item(block) and _is_item(out.rsplit("\n", 1)[-1]):
-            out += "\n" + block
-        else:
-            out += "\n\n" + block
+def _join(blocks: list[str], groups: list[int | None]) -> str:
+    """Paragraphs apart by a blank line; the items of one list on consecutive lines."""
+    out = blocks[0] if blocks else ""
+    for index in range(1, len(blocks)):
+        same_list = groups[index] is not None and groups[index] == groups[index - 1]
+        out += ("\n" if same_list else "\n\n") + blocks[index]
     return out
-
-
-def _is_item(line: str) -> bool:
-    stripped = line.lstrip()
-    head = stripped.split(" ", 1)[0]
-    return stripped.startswith("• ") or (head.endswith(".") and head[:-1].isdigit())
