@@ -164,12 +164,12 @@ class TelegramChat:
         self.fake.polling.clear()
         self.fake.webhook_url = None
         self._task = asyncio.create_task(serve(self.app, self.settings.telegram, self._stop))
-        task = self._task
+        task, app = self._task, self.app
 
         def listening() -> bool:
             if task.done():
                 task.result()  # the bot died on startup: show why
-            return self.fake.polling.is_set() or self.fake.webhook_url is not None
+            return app.running and (self.fake.polling.is_set() or self.fake.webhook_url is not None)
 
         await eventually(listening)
 

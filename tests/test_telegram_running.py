@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 
 import pytest
 from telegram import Bot
 from telegram.error import RetryAfter
 
+from bots.logs import setup_logging
 from bots.settings import TelegramSettings
 from bots.telegram_bot import adapter_config
 from core.engine import Engine
@@ -87,3 +89,31 @@ def test_self_hosted_bot_api_lifts_the_download_limit() -> None:
     assert local.api_url == "http://localhost:8081"
     assert adapter_config(local).download_limit is None
     assert adapter_config(TelegramSettings(api_url="http://localhost:8081", self_hosted=False)).download_limit
+
+
+async def test_the_bot_token_never_reaches_the_logs(fake_telegram: FakeTelegram, engine: Engine) -> None:
+    # The process's real logging setup, with nothing to redact: no logger may print the token at all.
+    root = logging.getLogger()
+    names = [*logging.root.manager.loggerDict, "httpx", "httpx2", "httpcore"]
+    saved = root.handlers[:], root.level, {name: logging.getLogger(name).level for name in names}
+    lines: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(self.format(record))
+
+    setup_logging("DEBUG", [])
+    root.addHandler(Keep())
+    try:
+        tg = TelegramChat(fake_telegram, engine)
+        await tg.start()
+        fake_telegram.flood("sendMessage", retry_after=1)
+        await tg.user("Amélie").says("Bonjour, tu peux m'aider ?")
+        await tg.stop()
+    finally:
+        root.handlers[:], level, levels = saved
+        root.setLevel(level)
+        for name, old in levels.items():
+            logging.getLogger(name).setLevel(old)
+    assert any("flood control" in line for line in lines), "the logs were captured"
+    assert not [line for line in lines if fake_telegram.token in line]
