@@ -21,7 +21,8 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from bots.settings import Settings, TelegramSettings
 from bots.telegram_bot import build, serve
 from core.engine import Engine
-from tests.fakes.telegram_server import Call, FakeChat, FakeTelegram, FakeUser, Sent
+from tests.fakes.telegram_objects import Call, FakeChat, FakeUser, Sent
+from tests.fakes.telegram_server import FakeTelegram
 
 _user_ids = itertools.count(5001)
 _group_ids = itertools.count(1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.telegram_adapter.markup import to_html
-from tests.fakes.telegram_server import visible_text
+from tests.fakes.telegram_objects import visible_text
 
 
 def test_emphasis_code_and_links() -> None:
