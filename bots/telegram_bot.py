@@ -6,6 +6,7 @@ import asyncio
 import logging
 from urllib.parse import urlsplit
 
+from telegram.error import InvalidToken
 from telegram.ext import Application
 
 from adapters.telegram_adapter.commands import register_commands
@@ -68,4 +69,8 @@ async def serve(app: Application, tg: TelegramSettings, stop: asyncio.Event) -> 
 
 
 async def run(settings: Settings, engine: Engine, stop: asyncio.Event) -> None:
-    await serve(build(settings, engine), settings.telegram, stop)
+    try:
+        await serve(build(settings, engine), settings.telegram, stop)
+    except InvalidToken:
+        # One clear line instead of a traceback; other platforms in the same process keep running.
+        log.error("Telegram refused the bot token: check TELEGRAM_BOT_TOKEN (from @BotFather) and TELEGRAM_API_URL")

@@ -11,8 +11,8 @@ from telegram import Bot
 from telegram.error import RetryAfter
 
 from bots.logs import setup_logging
-from bots.settings import TelegramSettings
-from bots.telegram_bot import adapter_config
+from bots.settings import Settings, TelegramSettings
+from bots.telegram_bot import adapter_config, run
 from core.engine import Engine
 from tests.fakes.openai_server import FakeOpenAI, Reply
 from tests.fakes.telegram_server import FakeTelegram, FloodLimits
@@ -117,3 +117,12 @@ async def test_the_bot_token_never_reaches_the_logs(fake_telegram: FakeTelegram,
             logging.getLogger(name).setLevel(old)
     assert any("flood control" in line for line in lines), "the logs were captured"
     assert not [line for line in lines if fake_telegram.token in line]
+
+
+async def test_a_wrong_token_is_one_clear_log_line(
+    fake_telegram: FakeTelegram, engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = Settings(telegram=TelegramSettings(bot_token="999:not-the-right-token", api_url=fake_telegram.root))
+    await asyncio.wait_for(run(settings, engine, asyncio.Event()), 10)
+    assert "Telegram refused the bot token: check TELEGRAM_BOT_TOKEN" in caplog.text
+    assert "not-the-right-token" not in caplog.text
