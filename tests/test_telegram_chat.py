@@ -196,3 +196,11 @@ async def test_stopping_lets_a_reply_in_progress_finish(
     await tg.stop()
     sent = [c for c in fake_telegram.calls if c.method == "sendMessage" and c.status == 200]
     assert [c.params["text"] for c in sent] == ["Amélie, je suis là avec toi. Comment te sens-tu aujourd'hui ?"]
+
+
+async def test_a_quick_short_reply_is_one_message_without_drafts_or_edits(tg: TelegramChat) -> None:
+    # Each draft or edit spends the chat's flood budget (20 a minute in groups) and can delay the final message.
+    private = await tg.user("Amélie").says("Coucou !")
+    group = await tg.user("Chloé").says(f"{tg.mention} coucou !", chat=tg.group())
+    for heard in (private, group):
+        assert [c.method for c in heard.calls if c.method != "sendChatAction"] == ["sendMessage"]

@@ -32,9 +32,16 @@ class TextStream:
         self.draft_id = secrets.randbelow(2**31 - 1) + 1
         self.message_ids: list[int] = []
         self.shown: list[str] = []
+        self._started = False
 
     async def update(self, so_far: str) -> None:
         """The reply so far: maybe show it, if the throttle and the flood limits allow right now."""
+        if not self._started:
+            # The first preview waits one interval: a reply that is complete by then goes out as one message,
+            # without a draft or edit spending the chat's flood budget (and delaying the final message).
+            self._started = True
+            self.throttle.hold(self.throttle.interval)
+            return
         if not self.throttle.due(so_far):
             return
         chunks = _chunks(so_far)
