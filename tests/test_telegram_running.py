@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import socket
+import sys
+from pathlib import Path
 
 import pytest
 from telegram import Bot
@@ -14,9 +17,12 @@ from bots.logs import setup_logging
 from bots.settings import Settings, TelegramSettings
 from bots.telegram_bot import adapter_config, run
 from core.engine import Engine
+from tests.conftest import TEST_KEY
 from tests.fakes.openai_server import FakeOpenAI, Reply
+from tests.fakes.telegram_objects import FakeChat, FakeUser
 from tests.fakes.telegram_server import FakeTelegram, FloodLimits
-from tests.telegram_chat import TelegramChat
+from tests.telegram_chat import TelegramChat, eventually
+from tests.test_cli import _env
 
 
 def _free_port() -> int:
@@ -126,3 +132,29 @@ async def test_a_wrong_token_is_one_clear_log_line(
     await asyncio.wait_for(run(settings, engine, asyncio.Event()), 10)
     assert "Telegram refused the bot token: check TELEGRAM_BOT_TOKEN" in caplog.text
     assert "not-the-right-token" not in caplog.text
+
+
+async def test_minato_run_answers_on_telegram_and_stops_cleanly_on_sigterm(
+    tmp_path: Path, fake_telegram: FakeTelegram, fake_openai: FakeOpenAI
+) -> None:
+    env = {**_env(tmp_path), "TELEGRAM_BOT_TOKEN": fake_telegram.token, "TELEGRAM_API_URL": fake_telegram.root,
+           "OPENAI_API_KEY": TEST_KEY, "OPENAI_BASE_URL": fake_openai.base_url, "MINATO_LOG_LEVEL": "DEBUG"}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bots.cli", "run", "--platform", "telegram", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        await eventually(fake_telegram.polling.is_set, timeout=30)
+        amelie = FakeUser(4242, "Amélie", language_code="fr")
+        private = FakeChat(4242, "private", first_name="Amélie")
+        fake_telegram.push(fake_telegram.message(private, amelie, text="Bonjour Minato, tu es réveillé ?"))
+        await eventually(lambda: any(c.method == "sendMessage" for c in fake_telegram.calls), timeout=30)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), 30)
+    (sent,) = [s for s in fake_telegram.sent.values() if s.chat_id == 4242]
+    assert sent.text == "Amélie, je suis là avec toi. Comment te sens-tu aujourd'hui ?"
+    assert process.returncode == 0, stderr.decode()
+    log = stderr.decode()
+    assert "Telegram: stopping" in log and "Traceback" not in log
+    assert fake_telegram.token not in log and TEST_KEY not in log
