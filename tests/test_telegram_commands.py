@@ -105,3 +105,16 @@ async def test_only_the_asker_can_confirm_forget_in_a_group(tg: TelegramChat, fa
     assert answer.params["text"] == "Seule la personne qui a demandé peut répondre."
     assert sum((await _rows(tg, amelie.user.id)).values()) > 0, "Amélie's memories are still there"
     assert question.reply_markup is not None
+
+
+async def test_the_bot_starts_even_when_telegram_refuses_the_command_menu(
+    fake_telegram: FakeTelegram, engine
+) -> None:
+    fake_telegram.flood("setMyCommands", retry_after=30)
+    tg = TelegramChat(fake_telegram, engine)
+    await tg.start()
+    try:
+        heard = await tg.user("Amélie").says("/start")
+        assert heard.texts[0].startswith("Salut Amélie !")
+    finally:
+        await tg.stop()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from adapters.telegram_adapter.runtime import Runtime, target_of
@@ -26,10 +27,17 @@ def menu(language: str) -> list[BotCommand]:
 
 
 async def register_commands(bot: Bot) -> None:
-    """The command menu in every language Minato speaks; English for everyone else."""
-    await bot.set_my_commands(menu(FALLBACK))
-    for language in available():
-        await bot.set_my_commands(menu(language), language_code=language)
+    """The command menu in every language Minato speaks; English for everyone else.
+
+    A menu is a convenience: if Telegram refuses (e.g. flood control after many restarts), the commands
+    still work when typed, so the bot starts anyway.
+    """
+    try:
+        await bot.set_my_commands(menu(FALLBACK))
+        for language in available():
+            await bot.set_my_commands(menu(language), language_code=language)
+    except TelegramError as exc:
+        log.warning("could not register the command menu (%s); commands still work", type(exc).__name__)
 
 
 class Commands:
