@@ -204,3 +204,15 @@ async def test_a_quick_short_reply_is_one_message_without_drafts_or_edits(tg: Te
     group = await tg.user("Chloé").says(f"{tg.mention} coucou !", chat=tg.group())
     for heard in (private, group):
         assert [c.method for c in heard.calls if c.method != "sendChatAction"] == ["sendMessage"]
+
+
+async def test_a_user_who_blocked_the_bot_still_has_the_reply_saved(
+    tg: TelegramChat, fake_telegram: FakeTelegram
+) -> None:
+    fake_telegram.fail("sendMessage", 403, "Forbidden: bot was blocked by the user")
+    amelie = tg.user("Amélie")
+    heard = await amelie.says("Bonsoir, tu es là ?")
+    assert not heard.texts
+    async with tg.engine.db.conn.execute("SELECT role FROM messages WHERE user_id = ?", (str(amelie.user.id),)) as c:
+        assert [row[0] for row in await c.fetchall()] == ["user", "assistant"]
+    assert (await amelie.says("Je t'ai débloqué !")).texts, "the bot keeps working"

@@ -17,7 +17,7 @@ import logging
 from collections.abc import AsyncIterator
 
 from telegram.constants import ChatAction
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, TelegramError
 
 from adapters.telegram_adapter.sender import Sender, Target
 from adapters.telegram_adapter.streaming import TextStream
@@ -80,8 +80,9 @@ class Delivery:
             async for event in events:
                 try:
                     await self.on(event)
-                except (BadRequest, Forbidden) as exc:
-                    # Keep consuming: the engine finishes the turn and stores the reply either way.
+                except TelegramError as exc:
+                    # Blocked by the user, chat gone or migrated…: keep consuming, so the engine finishes the
+                    # turn and stores the reply either way.
                     log.error("Telegram refused part of a reply in chat %s: %s", self.target.chat_id, exc.message)
         finally:
             self.indicator.stop()

@@ -126,8 +126,9 @@ def to_turn(
     """The engine's Turn for this message, with the downloaded bytes of its attachment if any."""
     user = message.from_user
     assert user is not None
-    audio = Audio(data, attachment.mime, attachment.filename) if attachment and attachment.kind == "audio" else None
-    images = (Image(data, attachment.mime),) if attachment and attachment.kind == "image" else ()
+    kind_of = attachment.kind if attachment else None
+    audio = Audio(data, attachment.mime, attachment.filename) if attachment and kind_of is MediaKind.AUDIO else None
+    images = (Image(data, attachment.mime),) if attachment and kind_of is MediaKind.IMAGE else ()
     return Turn(
         platform=PLATFORM,
         chat_id=str(message.chat_id),
