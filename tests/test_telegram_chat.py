@@ -216,3 +216,14 @@ async def test_a_user_who_blocked_the_bot_still_has_the_reply_saved(
     async with tg.engine.db.conn.execute("SELECT role FROM messages WHERE user_id = ?", (str(amelie.user.id),)) as c:
         assert [row[0] for row in await c.fetchall()] == ["user", "assistant"]
     assert (await amelie.says("Je t'ai débloqué !")).texts, "the bot keeps working"
+
+
+async def test_messages_sent_in_a_row_are_answered_in_order(tg: TelegramChat, fake_openai: FakeOpenAI) -> None:
+    fake_openai.replier = lambda body: f"Tu as dit : {body['input'][-1]['content']}"
+    fake_openai.script.append(Reply(delay=0.3))  # the first answer is the slowest to think of
+    group = tg.group()
+    people = [tg.user(name) for name in ("Léa", "Karim", "Inès")]
+    said = [f"{tg.mention} message de {p.user.first_name}, réponds-moi vite." for p in people]
+    await asyncio.gather(*(p.says(text, chat=group) for p, text in zip(people, said, strict=True)))
+    answers = [s.text for s in tg.fake.sent.values() if s.chat_id == group.id]
+    assert answers == [f"Tu as dit : {text.removeprefix(tg.mention).strip()}" for text in said]

@@ -49,14 +49,14 @@ class Commands:
         if message is None or message.from_user is None or not message.text:
             return
         rt = self.runtime
-        if not await rt.first_time(update, context.bot):
-            return
         command = message.text.split()[0][1:].split("@")[0].lower()
         argument = " ".join(context.args or [])
         target = target_of(message)
         sender = rt.sender(context.bot)
         account = rt.engine.account
-        async with rt.lock(message.chat_id):
+        async with rt.lock(message.chat_id):  # before any await, to keep the chat's order (see messages.py)
+            if not await rt.first_time(update, context.bot):
+                return
             person = await rt.person(message.from_user, message.chat_id)
             chat = str(message.chat_id)
             if command == FORGET:
@@ -94,10 +94,10 @@ class Commands:
             language = person.language if person else normalize(user.language_code)
             await query.answer(t("tg_not_yours", language), show_alert=True)
             return
-        if not await rt.first_time(update, context.bot):
-            await query.answer()
-            return
         async with rt.lock(chat_id):
+            if not await rt.first_time(update, context.bot):
+                await query.answer()
+                return
             person = await rt.person(user, chat_id)
             account = rt.engine.account
             text = await account.forget(person) if answer == "yes" else account.keep(person)

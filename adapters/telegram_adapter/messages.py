@@ -38,12 +38,14 @@ class Messages:
         if kind is ChatKind.GROUP and not addressed:
             return  # others' chatter: not answered, not stored
         rt = self.runtime
-        if not await rt.first_time(update, bot):
-            log.info("update %s was already handled; ignoring the re-delivery", update.update_id)
-            return
         target = target_of(message)
         sender = rt.sender(bot)
+        # The lock comes before any await: PTB starts update tasks in arrival order and asyncio locks are
+        # first come, first served, so each chat's messages are answered in the order they were sent.
         async with rt.lock(message.chat_id):
+            if not await rt.first_time(update, bot):
+                log.info("update %s was already handled; ignoring the re-delivery", update.update_id)
+                return
             name = rt.name_of(message.from_user, message.chat_id)
             attachment = attachment_of(message)
             data = b""
