@@ -96,9 +96,11 @@ class Delivery:
         elif isinstance(event, FinalText):
             await self.text.finish(event.text)
             self.text_sent = True
+            self.indicator.stop()  # delivered; the engine may still tidy up (e.g. summarise) without a "typing…"
         elif isinstance(event, VoiceReply):
             await self.indicator.show(ChatAction.UPLOAD_VOICE)
             await self.voice(event)
+            self.indicator.stop()
         elif isinstance(event, Notice):
             await self.sender.plain(self.target, event.text, reply=not self.target.private)
 
