@@ -13,6 +13,7 @@ from core.engine import Engine
 from core.llm import LLM
 from core.store import Database, open_database
 from tests.conversation import Person
+from tests.discord_world import DiscordWorld, discord_world
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.telegram_server import FakeTelegram
 from tests.telegram_chat import TelegramChat
@@ -101,3 +102,10 @@ async def tg(fake_telegram: FakeTelegram, engine: Engine) -> AsyncIterator[Teleg
     await chat.start()
     yield chat
     await chat.stop()
+
+
+@pytest.fixture
+async def dc(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[DiscordWorld]:
+    """A fake Discord server with Minato (real discord.py, real engine, fake OpenAI) connected to it."""
+    async with discord_world(engine, monkeypatch) as world:
+        yield world
