@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-# These log full request URLs, and Telegram URLs carry the bot token.
-_NOISY = ("httpx", "httpx2", "httpcore", "openai", "telegram.ext.Updater", "discord.http", "aiohttp.access")
+# These log full request URLs, and Telegram URLs carry the bot token (telegram.Bot logs its API URL, and every
+# request's parameters, i.e. users' messages, at DEBUG).
+_NOISY = ("httpx", "httpx2", "httpcore", "openai", "telegram.Bot", "telegram.ext.ExtBot", "telegram.ext.Updater",
+          "discord.http", "aiohttp.access")
 
 
 class RedactSecrets(logging.Filter):
