@@ -64,6 +64,7 @@ class Latency:
     tokens_per_second: float = 0.0  # 0 = all at once
     stt: float = 0.0
     tts: float = 0.0
+    tts_per_char: float = 0.0  # speech takes longer to make the more there is to say
 
 
 @dataclass
@@ -314,8 +315,8 @@ class FakeOpenAI:
     async def _speech(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.speeches.append(body)
-        if self.latency.tts:
-            await asyncio.sleep(self.latency.tts)
+        if self.latency.tts or self.latency.tts_per_char:
+            await asyncio.sleep(self.latency.tts + len(body.get("input", "")) * self.latency.tts_per_char)
         if self.speech_hook is not None:
             await self.speech_hook(body)
         if self.speech_status:

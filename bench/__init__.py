@@ -1,0 +1,1 @@
+"""Benchmarks: measured against the fake servers with fixed latencies, never in unit tests."""
