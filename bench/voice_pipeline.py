@@ -19,14 +19,12 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 from core.config import EngineConfig, ProviderConfig, Role
 from core.engine import Engine
 from core.events import VoiceReply
 from core.llm import LLM, Request
 from core.store import open_database
-from core.voice.audio import note_from
+from core.voice.audio import join_ogg
 from core.voice.direction import voice_instructions
 from core.voice.spoken import speech_chunks
 from tests.conversation import Person
@@ -70,7 +68,7 @@ async def sequential(fake: FakeOpenAI, engine: Engine, note: bytes) -> float:
     for text in speech_chunks(completion.text):
         instructions = voice_instructions("en", heard.text, text)
         parts.append(await engine.speaker.say(text, voice="marin", instructions=instructions))
-    await asyncio.to_thread(note_from, np.concatenate(parts))
+    await asyncio.to_thread(join_ogg, parts)
     return time.perf_counter() - started
 
 

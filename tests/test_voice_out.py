@@ -179,10 +179,18 @@ async def test_chunks_are_joined_in_reply_order_even_when_they_finish_out_of_ord
     assert heard_pitches == pytest.approx([300.0, 600.0, 900.0], abs=5)
 
 
-async def test_when_the_voice_cannot_be_made_the_reply_arrives_as_text(person, engine, fake_openai) -> None:
+@pytest.mark.parametrize("trouble", ["rejected", "rate limited", "audio that does not decode"])
+async def test_when_the_voice_cannot_be_made_the_reply_arrives_as_text(
+    person, engine, fake_openai: FakeOpenAI, trouble: str
+) -> None:
     await engine.users.touch("terminal", "u-Amélie", "Amélie", None)
     await engine.users.update("terminal", "u-Amélie", reply_mode="voice")
-    fake_openai.speech_status.extend([400])
+    if trouble == "rejected":
+        fake_openai.speech_status.extend([400])
+    elif trouble == "rate limited":
+        fake_openai.speech_status.extend([429, 429])  # the SDK retries once
+    else:
+        fake_openai.speech_audio = lambda body: b"OggS\x00\x02" + bytes(200)
     heard = await person("Amélie").says("Bonjour Minato, raconte-moi ta journée.")
 
     kinds = [type(e) for e in heard.events]
