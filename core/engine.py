@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -59,10 +60,14 @@ class Engine:
         self.transcriber = Transcriber(llm.client, config.models.stt, config.voice)
         self.speaker = Speaker(llm.client, config.models.tts, config.voice)
         # One lock per conversation scope keeps a user's turns in order and their history coherent.
-        self._locks: dict[Scope, asyncio.Lock] = {}
+        # Weak values: a lock lives only while some turn holds or awaits it, so idle users cost nothing.
+        self._locks: weakref.WeakValueDictionary[Scope, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def _lock(self, scope: Scope) -> asyncio.Lock:
-        return self._locks.setdefault(scope, asyncio.Lock())
+        lock = self._locks.get(scope)
+        if lock is None:
+            lock = self._locks[scope] = asyncio.Lock()
+        return lock
 
     async def respond(self, turn: Turn) -> AsyncIterator[ReplyEvent]:
         """Answer one turn. Never raises for provider trouble: the user gets a Notice in their language."""
