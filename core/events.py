@@ -37,7 +37,8 @@ class Activity:
 
 @dataclass(frozen=True, slots=True)
 class Transcript:
-    """What the engine heard in the user's voice note, in the detected `language`.
+    """What the engine heard in the user's voice note. `language` is the one Minato answers in: the language
+    detected in the transcript, unless the user pinned one with /language.
 
     Informational: an adapter may show it (e.g. a quoted line) or ignore it; the reply follows regardless.
     """
