@@ -106,3 +106,9 @@ def test_streaming_chunker_cuts_whole_sentences_and_never_inside_code() -> None:
     assert "".join(chunks).strip() == text
     assert chunks[0] == "Bonjour Amélie, ça va bien. "
     assert all(c.count("```") % 2 == 0 for c in chunks)
+
+
+def test_once_the_reply_has_ended_the_rest_is_cut_per_sentence_to_be_spoken_in_parallel() -> None:
+    chunker = SentenceChunker()
+    assert chunker.feed("Short one. Then another short. And the end?") == [], "too little yet to start a chunk"
+    assert chunker.flush() == ["Short one. ", "Then another short. ", "And the end?"]
