@@ -17,7 +17,8 @@ from core.voice.uploads import Upload, prepare
 
 log = logging.getLogger(__name__)
 
-_CJK_EDGE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af。、！？]")
+# Japanese and Chinese write no spaces between words (Korean does, so it is not listed).
+_CJK_EDGE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff。、！？]")
 
 
 def problem_of(exc: openai.OpenAIError) -> VoiceProblem:
