@@ -12,12 +12,13 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from core.config import EngineConfig, Models, ProviderConfig
+from core.config import EngineConfig, Models, ProviderConfig, VoiceConfig
 from core.tools.catalog import RESERVED
 from core.tools.config import ToolsConfig, WebSearchMode, Workflow
 from core.tools.n8n import WorkflowFileError, load_workflows
 
 _DEFAULT_MODELS = Models()
+_DEFAULT_VOICE = VoiceConfig()
 IdList = Annotated[frozenset[str], NoDecode]
 
 
@@ -116,6 +117,25 @@ class ToolSettings(BaseSettings):
         )
 
 
+class VoiceSettings(BaseSettings):
+    model_config = _section("MINATO_VOICE_")
+
+    default: str = Field(default=_DEFAULT_VOICE.default_voice, min_length=1)
+    max_seconds: float = Field(default=_DEFAULT_VOICE.max_seconds, gt=0)
+    chunk_seconds: float = Field(default=_DEFAULT_VOICE.chunk_seconds, ge=30, le=1400)
+    stt_concurrency: int = Field(default=_DEFAULT_VOICE.stt_concurrency, ge=1, le=16)
+    tts_concurrency: int = Field(default=_DEFAULT_VOICE.tts_concurrency, ge=1, le=16)
+
+    def to_core(self) -> VoiceConfig:
+        return VoiceConfig(
+            default_voice=self.default,
+            max_seconds=self.max_seconds,
+            chunk_seconds=self.chunk_seconds,
+            stt_concurrency=self.stt_concurrency,
+            tts_concurrency=self.tts_concurrency,
+        )
+
+
 class TelegramSettings(BaseSettings):
     model_config = _section("TELEGRAM_")
 
@@ -187,6 +207,7 @@ class Settings(BaseSettings):
     models: ModelSettings = Field(default_factory=ModelSettings)
     engine: EngineSettings = Field(default_factory=EngineSettings)
     tools: ToolSettings = Field(default_factory=ToolSettings)
+    voice: VoiceSettings = Field(default_factory=VoiceSettings)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     discord: DiscordSettings = Field(default_factory=DiscordSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
@@ -195,6 +216,7 @@ class Settings(BaseSettings):
         e = self.engine
         return EngineConfig(
             models=self.models.to_core(),
+            voice=self.voice.to_core(),
             temperature=e.temperature,
             reasoning_effort=e.reasoning_effort,
             history_token_budget=e.history_token_budget,

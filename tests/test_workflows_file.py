@@ -15,7 +15,7 @@ from bots.settings import ToolSettings
 from tests.conversation import Person
 from tests.fakes.openai_server import FakeOpenAI, Reply
 from tests.fakes.webhooks import FakeWebhooks
-from tests.test_cli import _env
+from tests.processes import child_env
 from tests.tools_support import tool_engine, tool_outputs, webhooks
 
 __all__ = ["tool_engine", "webhooks"]  # fixtures
@@ -95,7 +95,7 @@ def test_minato_refuses_to_start_with_a_broken_workflow_file(tmp_path: Path) -> 
     path.write_text("[[workflows]\nname = ", encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "bots.cli", "chat"], cwd=tmp_path, input="",
-        env=_env(tmp_path, OPENAI_API_KEY="sk-test", MINATO_N8N_WORKFLOWS=str(path)),
+        env=child_env(tmp_path, OPENAI_API_KEY="sk-test", MINATO_N8N_WORKFLOWS=str(path)),
         capture_output=True, text=True, timeout=60,
     )
     assert result.returncode != 0
