@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import time
 
+from adapters.terminal import chat
 from core.config import EngineConfig, ProviderConfig
 from core.engine import Engine
 from core.store import open_database
@@ -140,3 +142,10 @@ async def test_list_and_cancel_reminders(tool_engine, fake_openai: FakeOpenAI) -
     await sam.says("Cancel the dentist reminder")
     assert tool_outputs(fake_openai.last)["cancel_reminder"] == {"cancelled": reminder_id}
     assert await engine.reminders.pending("terminal", "u-Sam") == []
+
+
+async def test_minato_chat_shows_due_reminders_in_the_terminal(engine) -> None:  # type: ignore[no-untyped-def]
+    out = io.StringIO()
+    await chat(engine, "Sam", io.StringIO(""), out)  # registers the terminal's delivery port, then EOF
+    await engine.deliveries.deliver("terminal", "local-sam", "local-sam", "⏰ Reminder: Tea", "en", False)
+    assert "\n⏰ Reminder: Tea\n" in out.getvalue()
