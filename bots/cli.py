@@ -39,6 +39,7 @@ def _secrets(settings: Settings) -> list[str]:
         settings.provider.azure_openai_api_key,
         settings.telegram.bot_token,
         settings.discord.bot_token,
+        settings.safety.secret_key,
     ]
     return [v.get_secret_value() for v in values if v is not None]
 

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from core.account import Account
+from core.admin.gate import Gate
 from core.config import EngineConfig, Role
 from core.events import Activity, ActivityKind, FinalText, Notice, ReplyEvent, TextDelta
 from core.history import maybe_summarize, to_input
@@ -43,7 +44,7 @@ class Prepared:
 
 
 class Engine:
-    def __init__(self, db: Database, llm: LLM, config: EngineConfig) -> None:
+    def __init__(self, db: Database, llm: LLM, config: EngineConfig, *, gate: Gate | None = None) -> None:
         self.db = db
         self.llm = llm
         self.config = config
@@ -51,6 +52,8 @@ class Engine:
         self.conversations = Conversations(db)
         self.usage = UsageLog(db)
         self.account = Account(self.users, self.conversations)
+        # Bans, allowlist, quotas and rate limits; with no gate given, only the stored admin decisions apply.
+        self.gate = gate or Gate(db)
         # One lock per conversation scope keeps a user's turns in order and their history coherent.
         self._locks: dict[Scope, asyncio.Lock] = {}
 
@@ -62,6 +65,11 @@ class Engine:
         scope = Scope(turn.platform, turn.chat_id, turn.user_id)
         async with self._lock(scope):
             user = await self.users.touch(turn.platform, turn.user_id, turn.display_name, turn.language_hint)
+            admission = await self.gate.admit(turn, user)
+            if admission.refused:  # nothing is stored and no model is called (see core/admin/gate.py)
+                if admission.notice is not None:
+                    yield admission.notice
+                return
             yield Activity(ActivityKind.TYPING)
             prepared = await self._prepare(turn, user, scope)
             if prepared is None:
@@ -72,7 +80,7 @@ class Engine:
                     "text_truncated",
                     t("text_truncated", prepared.language, limit=self.config.max_input_chars),
                 )
-            async for event in self._reply(turn, prepared):
+            async for event in self._reply(turn, prepared, admission.api_key):
                 yield event
 
     async def _prepare(self, turn: Turn, user: User, scope: Scope) -> Prepared | None:
@@ -90,7 +98,7 @@ class Engine:
         )
         return Prepared(user, scope, conversation_id, text[: self.config.max_input_chars], language)
 
-    async def _reply(self, turn: Turn, p: Prepared) -> AsyncIterator[ReplyEvent]:
+    async def _reply(self, turn: Turn, p: Prepared, api_key: str | None = None) -> AsyncIterator[ReplyEvent]:
         summary = await self.conversations.summary(p.conversation_id)
         context = Context(
             user_name=p.user.name,
@@ -107,6 +115,7 @@ class Engine:
             instructions=build_instructions(context),
             input=items,
             cache_key=cache_key_for(turn.platform, turn.user_id),
+            api_key=api_key,
         )
         completion: Completion | None = None
         try:
@@ -132,6 +141,7 @@ class Engine:
             language=p.language,
             budget=self.config.history_token_budget,
             keep_recent=self.config.keep_recent_messages,
+            api_key=api_key,
         )
         if folded is not None:
             await self._record(turn, Role.FAST, folded)
