@@ -114,6 +114,13 @@ class Broadcasts:
             ids = [int(r[0]) for r in await cur.fetchall()]
         return [self.run(i, delivery) for i in ids if i not in self._tasks]
 
+    async def shutdown(self) -> None:
+        """Stop sending (the process is stopping); `resume` continues where each broadcast stopped."""
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
     async def running(self, platform: str) -> bool:
         async with self._db.conn.execute(
             "SELECT 1 FROM broadcasts WHERE platform = ? AND status = 'running' LIMIT 1", (platform,)
@@ -161,13 +168,14 @@ class Broadcasts:
         total = (await self.counts(broadcast_id)).total
         interval = 1.0 / max(self._rate(platform), 0.001)
         milestones = {total * q // 4 for q in (1, 2, 3)}
-        next_at = time.monotonic()
+        last = float("-inf")
         for user_id in pending:
-            delay = next_at - time.monotonic()
-            if delay > 0:
-                await self._sleep(delay)
-            next_at = max(next_at, time.monotonic()) + interval
+            await self._pause_until(last + interval)
             await self._mark(broadcast_id, user_id, "sending")
+            # Spaced from the previous send itself, never catching up after a slow one, so no burst ever
+            # exceeds the platform's rate; the first pause keeps the `sending` window (a crash's risk) short.
+            await self._pause_until(last + interval)
+            last = time.monotonic()
             outcome = await self._send(delivery, user_id, text)
             await self._mark(broadcast_id, user_id, outcome.value)
             counts = await self.counts(broadcast_id)
@@ -186,6 +194,11 @@ class Broadcasts:
                                                  delivered=counts.delivered, failed=counts.failed,
                                                  opted_out=counts.opted_out))
         return counts
+
+    async def _pause_until(self, moment: float) -> None:
+        delay = moment - time.monotonic()
+        if delay > 0:
+            await self._sleep(delay)
 
     async def _send(self, delivery: Delivery, user_id: str, text: str) -> Outcome:
         for _ in range(self._retries):

@@ -24,6 +24,7 @@ from core.admin.ratelimit import RateLimiter
 from core.admin.runtime import RuntimeSettings
 from core.events import Notice
 from core.i18n import t
+from core.language import next_language
 from core.store.db import Database
 from core.store.users import User
 from core.turn import Turn
@@ -77,7 +78,8 @@ class Gate:
         api_key = await self.vault.key_for(turn.platform, turn.user_id)
         if self.admins.is_admin(turn.platform, turn.user_id):
             return Admission(api_key=api_key)
-        language = user.language
+        # Refusals speak the language of this very message (cheap and offline), as the reply would have.
+        language = next_language(user.language, turn.text.strip(), pinned=user.language_pinned)
         if not standing.allowed and await self.moderation.allowlist_on(turn.platform):
             return Admission(True, Notice("not_allowed", t("limit_not_allowed", language)))
         key = (turn.platform, turn.user_id)

@@ -61,6 +61,9 @@ class Admin:
         self._deliveries[platform] = delivery
         await self.broadcasts.resume(platform, delivery)
 
+    async def shutdown(self) -> None:
+        await self.broadcasts.shutdown()
+
     def is_admin(self, caller: Caller) -> bool:
         return self.config.is_admin(caller.platform, caller.user_id)
 
