@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -55,10 +56,14 @@ class Engine:
         # Bans, allowlist, quotas and rate limits; with no gate given, only the stored admin decisions apply.
         self.gate = gate or Gate(db)
         # One lock per conversation scope keeps a user's turns in order and their history coherent.
-        self._locks: dict[Scope, asyncio.Lock] = {}
+        # Weak values: a lock lives only while some turn holds or awaits it, so idle users cost nothing.
+        self._locks: weakref.WeakValueDictionary[Scope, asyncio.Lock] = weakref.WeakValueDictionary()
 
     def _lock(self, scope: Scope) -> asyncio.Lock:
-        return self._locks.setdefault(scope, asyncio.Lock())
+        lock = self._locks.get(scope)
+        if lock is None:
+            lock = self._locks[scope] = asyncio.Lock()
+        return lock
 
     async def respond(self, turn: Turn) -> AsyncIterator[ReplyEvent]:
         """Answer one turn. Never raises for provider trouble: the user gets a Notice in their language."""

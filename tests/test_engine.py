@@ -224,3 +224,20 @@ async def test_notices_never_leak_internal_errors(person, fake_openai: FakeOpenA
     events = [e for e in heard.events if isinstance(e, Notice | FinalText)]
     assert len(events) == 1
     assert "401" not in events[0].text and "fake" not in events[0].text
+
+
+async def test_one_users_turns_are_answered_in_order(person, fake_openai: FakeOpenAI) -> None:
+    import asyncio
+
+    sam = person("Sam")
+    fake_openai.script.extend([Reply(text="First answer, Sam.", delay=0.3), Reply(text="Second answer, Sam.")])
+    first, second = await asyncio.gather(
+        sam.says("First question, about my garden and the tomatoes."),
+        sam.says("Second question, about the basil next to them."),
+    )
+    assert (first.text, second.text) == ("First answer, Sam.", "Second answer, Sam.")
+    second_input = fake_openai.requests[1]["input"]
+    assert [item["content"] for item in second_input] == [
+        "First question, about my garden and the tomatoes.", "First answer, Sam.",
+        "Second question, about the basil next to them.",
+    ]
