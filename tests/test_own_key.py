@@ -21,15 +21,18 @@ BOT_TOKEN = "123456:AAE-telegram-bot-token-secret"
 def all_logs(caplog: pytest.LogCaptureFixture):  # type: ignore[no-untyped-def]
     """The production logging setup, at DEBUG for every logger (HTTP clients included), plus caplog."""
     root = logging.getLogger()
-    saved = (root.handlers[:], root.level)
+    chatty = [logging.getLogger(n) for n in ("httpx", "httpx2", "httpcore", "httpcore2", "openai", "aiosqlite")]
+    saved = (root.handlers[:], root.level, [logger.level for logger in chatty])
+    caplog.set_level(logging.DEBUG)  # first, so caplog restores the level from before this test
     setup_logging("DEBUG", [TEST_KEY, BOT_TOKEN, SECRET])
     root.addHandler(caplog.handler)
-    for name in ("httpx", "httpx2", "httpcore", "openai", "aiosqlite"):
-        logging.getLogger(name).setLevel(logging.DEBUG)
-    caplog.set_level(logging.DEBUG)
+    for logger in chatty:
+        logger.setLevel(logging.DEBUG)
     yield caplog
-    root.handlers[:], _ = saved
+    root.handlers[:] = saved[0]
     root.setLevel(saved[1])
+    for logger, level in zip(chatty, saved[2], strict=True):
+        logger.setLevel(level)
 
 
 async def test_own_key_is_encrypted_used_only_for_its_owner_and_never_logged(
