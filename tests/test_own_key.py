@@ -25,7 +25,9 @@ def all_logs(caplog: pytest.LogCaptureFixture):  # type: ignore[no-untyped-def]
     saved = (root.handlers[:], root.level, [logger.level for logger in chatty])
     caplog.set_level(logging.DEBUG)  # first, so caplog restores the level from before this test
     setup_logging("DEBUG", [TEST_KEY, BOT_TOKEN, SECRET])
-    root.addHandler(caplog.handler)
+    # caplog first: it sees records before the production handler's redaction, so what it holds proves that
+    # Minato itself never logs the key; stderr holds what the operator would see.
+    root.handlers.insert(0, caplog.handler)
     for logger in chatty:
         logger.setLevel(logging.DEBUG)
     yield caplog
