@@ -118,6 +118,12 @@ class DiscordSettings(BaseSettings):
     api_url: str = "https://discord.com/api/v10"
     gateway_url: str | None = None
     admin_ids: IdList = frozenset()
+    # Privileged intent: only enable it here after enabling it in the Developer Portal.
+    message_content: bool = False
+    # Sync slash commands to this one server only (instant, for development) instead of globally.
+    dev_guild_id: int | None = None
+    # Seconds between edits of a streamed reply (Discord allows about five edits per 5 s per channel).
+    edit_interval: float = Field(default=1.0, gt=0)
 
     _ids = field_validator("admin_ids", mode="before")(_split_ids)
 

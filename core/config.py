@@ -62,8 +62,24 @@ class ProviderConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class VoiceConfig:
+    """Voice notes in, voice replies out."""
+
+    # The TTS voice for users who have not chosen one.
+    default_voice: str = "marin"
+    # Voice notes longer than this are refused with a notice (cost and patience both have limits).
+    max_seconds: float = 1200.0
+    # Longer recordings (or files over the API's 25 MB) are cut at pauses into pieces of at most this length.
+    chunk_seconds: float = 600.0
+    # Concurrent provider calls per voice note (STT pieces) and per voice reply (TTS sentence chunks).
+    stt_concurrency: int = 4
+    tts_concurrency: int = 4
+
+
+@dataclass(frozen=True, slots=True)
 class EngineConfig:
     models: Models = field(default_factory=Models)
+    voice: VoiceConfig = field(default_factory=VoiceConfig)
     temperature: float = 0.8
     reasoning_effort: str = "medium"
     # Past this estimated size, older turns are folded into a summary by the fast model.

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from core.account import Account
 from core.admin.gate import Gate
 from core.config import EngineConfig, Role
-from core.events import Activity, ActivityKind, FinalText, Notice, ReplyEvent, TextDelta
+from core.events import Activity, ActivityKind, FinalText, Notice, ReplyEvent, TextDelta, Transcript, VoiceReply
 from core.history import maybe_summarize, to_input
 from core.i18n import t
 from core.language import next_language
@@ -22,6 +22,10 @@ from core.store.db import Database
 from core.store.usage import UsageLog, UsageRecord
 from core.store.users import User, Users
 from core.turn import Turn
+from core.voice.delivery import Delivery, delivery_for
+from core.voice.problems import VoiceError
+from core.voice.stt import Transcriber
+from core.voice.tts import Speaker, Synthesis
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +46,7 @@ class Prepared:
     conversation_id: int
     text: str
     language: str
+    length: int  # of the whole message, before truncation for the model
 
 
 class Engine:
@@ -53,6 +58,8 @@ class Engine:
         self.conversations = Conversations(db)
         self.usage = UsageLog(db)
         self.account = Account(self.users, self.conversations)
+        self.transcriber = Transcriber(llm.client, config.models.stt, config.voice)
+        self.speaker = Speaker(llm.client, config.models.tts, config.voice)
         # Bans, allowlist, quotas and rate limits; with no gate given, only the stored admin decisions apply.
         self.gate = gate or Gate(db)
         # One lock per conversation scope keeps a user's turns in order and their history coherent.
@@ -75,35 +82,71 @@ class Engine:
                 if admission.notice is not None:
                     yield admission.notice
                 return
-            yield Activity(ActivityKind.TYPING)
-            prepared = await self._prepare(turn, user, scope)
+            delivery = delivery_for(user.reply_mode, spoke=turn.audio is not None)
+            yield Activity(ActivityKind.TYPING if delivery.text else ActivityKind.RECORDING)
+            heard: str | None = None
+            if turn.audio is not None:
+                outcome = await self._listen(turn, user, scope)
+                if isinstance(outcome, Notice):
+                    yield outcome
+                    return
+                heard = outcome
+            prepared = await self._prepare(turn, user, scope, heard)
             if prepared is None:
                 yield Notice("empty_message", t("empty_message", user.language))
                 return
-            if len(turn.text) > self.config.max_input_chars:
+            if heard is not None:
+                yield Transcript(heard, prepared.language)
+            if prepared.length > self.config.max_input_chars:
                 yield Notice(
                     "text_truncated",
                     t("text_truncated", prepared.language, limit=self.config.max_input_chars),
                 )
-            async for event in self._reply(turn, prepared, admission.api_key):
+            async for event in self._reply(turn, prepared, delivery, admission.api_key):
                 yield event
 
-    async def _prepare(self, turn: Turn, user: User, scope: Scope) -> Prepared | None:
+    async def _listen(self, turn: Turn, user: User, scope: Scope) -> str | Notice:
+        """The words of the turn's voice note, or the Notice to show; a note that fails is still recorded."""
+        assert turn.audio is not None
+        # A wrong language hint hurts recognition, so only a language the user chose is passed.
+        hint = user.language if user.language_pinned else None
+        try:
+            heard = await self.transcriber.transcribe(turn.audio.data, hint)
+        except VoiceError as exc:
+            log.info("voice note from %s/%s not transcribed: %s", turn.platform, turn.user_id, exc.problem.value)
+            conversation_id = await self.conversations.current(scope)
+            await self.conversations.add(
+                conversation_id, scope, "user", f"[voice note: {exc.problem.name.lower()}]", kind="voice",
+                language=user.language,
+            )
+            minutes = round(self.config.voice.max_seconds / 60)
+            return Notice(exc.problem.value, t(exc.problem.value, user.language, name=user.name, minutes=minutes),
+                          retryable=exc.problem.retryable)
+        await self.usage.record(
+            turn.platform, turn.user_id,
+            UsageRecord(model=self.config.models.stt, role="stt", audio_seconds_in=heard.seconds),
+        )
+        return heard.text
+
+    async def _prepare(self, turn: Turn, user: User, scope: Scope, heard: str | None = None) -> Prepared | None:
         """Detect the language and store the user's message before any model call, so nothing is lost."""
-        text = turn.text.strip()
+        said = heard.strip() if heard is not None else ""
+        text = "\n\n".join(part for part in (turn.text.strip(), said) if part)
         if not text and not turn.images:
             return None
-        language = next_language(user.language, text, pinned=user.language_pinned)
+        # A voice note's own words decide its language: that is what the user just spoke.
+        language = next_language(user.language, said or text, pinned=user.language_pinned)
         if language != user.language:
             await self.users.update(turn.platform, turn.user_id, language=language)
         conversation_id = await self.conversations.current(scope)
         stored = text if not turn.images else f"{text}\n[{len(turn.images)} image(s)]".strip()
-        await self.conversations.add(
-            conversation_id, scope, "user", stored, kind="image" if turn.images else "text", language=language
-        )
-        return Prepared(user, scope, conversation_id, text[: self.config.max_input_chars], language)
+        kind = "voice" if heard is not None else "image" if turn.images else "text"
+        await self.conversations.add(conversation_id, scope, "user", stored, kind=kind, language=language)
+        return Prepared(user, scope, conversation_id, text[: self.config.max_input_chars], language, len(text))
 
-    async def _reply(self, turn: Turn, p: Prepared, api_key: str | None = None) -> AsyncIterator[ReplyEvent]:
+    async def _reply(
+        self, turn: Turn, p: Prepared, delivery: Delivery, api_key: str | None = None
+    ) -> AsyncIterator[ReplyEvent]:
         summary = await self.conversations.summary(p.conversation_id)
         context = Context(
             user_name=p.user.name,
@@ -123,21 +166,38 @@ class Engine:
             api_key=api_key,
         )
         completion: Completion | None = None
+        # Voice replies are synthesised sentence by sentence while the model still streams.
+        synthesis = (
+            self.speaker.start(voice=p.user.voice, language=p.language, user_text=p.text) if delivery.voice else None
+        )
         try:
-            async for item in self.llm.stream(request):
-                if isinstance(item, Completion):
-                    completion = item
-                else:
-                    yield TextDelta(item)
-        except ProviderError as exc:
-            log.info("turn for %s/%s ended with provider failure %s", turn.platform, turn.user_id, exc.failure)
-            yield Notice(exc.failure.value, t(_FAILURE_TEXT[exc.failure], p.language, name=p.user.name),
-                         retryable=exc.failure is not Failure.REFUSED)
-            return
-        assert completion is not None
-        await self.conversations.add(p.conversation_id, p.scope, "assistant", completion.text, language=p.language)
-        await self._record(turn, Role.CHAT, completion)
-        yield FinalText(completion.text, p.language)
+            try:
+                async for item in self.llm.stream(request):
+                    if isinstance(item, Completion):
+                        completion = item
+                        continue
+                    if delivery.text:
+                        yield TextDelta(item)
+                    if synthesis is not None:
+                        synthesis.feed(item)
+            except ProviderError as exc:
+                log.info("turn for %s/%s ended with provider failure %s", turn.platform, turn.user_id, exc.failure)
+                yield Notice(exc.failure.value, t(_FAILURE_TEXT[exc.failure], p.language, name=p.user.name),
+                             retryable=exc.failure is not Failure.REFUSED)
+                return
+            assert completion is not None
+            await self.conversations.add(
+                p.conversation_id, p.scope, "assistant", completion.text, language=p.language
+            )
+            await self._record(turn, Role.CHAT, completion)
+            if delivery.text:
+                yield FinalText(completion.text, p.language)
+            if synthesis is not None:
+                async for event in self._speak(turn, p, synthesis, completion.text, delivery):
+                    yield event
+        finally:
+            if synthesis is not None:
+                synthesis.cancel()  # the turn ended early (failure, or the adapter stopped listening)
         folded = await maybe_summarize(
             self.llm,
             self.conversations,
@@ -150,6 +210,28 @@ class Engine:
         )
         if folded is not None:
             await self._record(turn, Role.FAST, folded)
+
+    async def _speak(
+        self, turn: Turn, p: Prepared, synthesis: Synthesis, text: str, delivery: Delivery
+    ) -> AsyncIterator[ReplyEvent]:
+        """The voice note of a finished reply; if it cannot be made, the reply still arrives as text."""
+        if delivery.text:
+            yield Activity(ActivityKind.RECORDING)  # the text is out; the voice note follows
+        try:
+            note = await synthesis.finish()
+        except VoiceError as exc:
+            yield Notice(exc.problem.value, t(exc.problem.value, p.language, name=p.user.name, minutes=0),
+                         retryable=exc.problem.retryable)
+            note = None
+        if note is None:
+            if not delivery.text:
+                yield FinalText(text, p.language)
+            return
+        await self.usage.record(
+            turn.platform, turn.user_id,
+            UsageRecord(model=self.config.models.tts, role="tts", audio_seconds_out=note.duration),
+        )
+        yield VoiceReply(note.ogg, note.duration, note.waveform, text, p.language)
 
     async def _record(self, turn: Turn, role: Role, completion: Completion) -> None:
         await self.usage.record(

@@ -13,6 +13,7 @@ from core.engine import Engine
 from core.llm import LLM
 from core.store import Database, open_database
 from tests.conversation import Person
+from tests.discord_world import DiscordWorld, discord_world
 from tests.fakes.openai_server import FakeOpenAI
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,3 +83,10 @@ def person(engine: Engine):  # type: ignore[no-untyped-def]
         return Person(engine, name, **kwargs)  # type: ignore[arg-type]
 
     return make
+
+
+@pytest.fixture
+async def dc(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[DiscordWorld]:
+    """A fake Discord server with Minato (real discord.py, real engine, fake OpenAI) connected to it."""
+    async with discord_world(engine, monkeypatch) as world:
+        yield world

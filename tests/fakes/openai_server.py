@@ -130,7 +130,13 @@ class FakeOpenAI:
         self.transcriptions: list[AudioUpload] = []
         self.transcripts: deque[str] = deque()
         self.transcriber: Callable[[AudioUpload], str] | None = None
+        # Extra wait per request, e.g. to make later chunks finish first.
+        self.transcription_delay: Callable[[AudioUpload], float] | None = None
         self.speeches: list[dict[str, Any]] = []
+        self.speech_delay: Callable[[dict[str, Any]], float] | None = None
+        # The audio for a speech request (default: a tone as long as the text would take to say).
+        self.speech_audio: Callable[[dict[str, Any]], bytes] | None = None
+        self.transcription_status: deque[int] = deque()
         self.speech_status: deque[int] = deque()
         self.active_streams = 0
         self.max_active_streams = 0
@@ -282,6 +288,11 @@ class FakeOpenAI:
         self.transcriptions.append(audio)
         if self.latency.stt:
             await asyncio.sleep(self.latency.stt)
+        if self.transcription_delay is not None:
+            await asyncio.sleep(self.transcription_delay(audio))
+        if self.transcription_status:
+            status = self.transcription_status.popleft()
+            return web.json_response({"error": {"message": f"fake {status}", "type": "fake"}}, status=status)
         try:
             audio_seconds(audio.data)
         except (av.error.FFmpegError, IndexError):
@@ -294,15 +305,24 @@ class FakeOpenAI:
             text = self.transcripts.popleft() if self.transcripts else ""
         return web.json_response({"text": text, "usage": {"type": "duration", "seconds": 1}})
 
+    @classmethod
+    def speech_seconds(cls, text: str) -> float:
+        """How long the fake voice takes to say `text`."""
+        return max(0.3, len(text) * cls.SECONDS_PER_CHAR)
+
     async def _speech(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.speeches.append(body)
         if self.latency.tts:
             await asyncio.sleep(self.latency.tts)
+        if self.speech_delay is not None:
+            await asyncio.sleep(self.speech_delay(body))
         if self.speech_status:
             status = self.speech_status.popleft()
             return web.json_response({"error": {"message": f"fake {status}", "type": "fake"}}, status=status)
-        seconds = max(0.3, len(body.get("input", "")) * self.SECONDS_PER_CHAR)
+        if self.speech_audio is not None:
+            return web.Response(body=self.speech_audio(body), content_type="audio/ogg")
+        seconds = self.speech_seconds(body.get("input", ""))
         data = await asyncio.to_thread(tone_ogg, seconds)
         return web.Response(body=data, content_type="audio/ogg")
 

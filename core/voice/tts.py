@@ -1,0 +1,99 @@
+"""Text to speech, pipelined: sentence chunks are synthesised while the reply still streams, concurrently
+(bounded), and joined in order into one OGG/Opus voice note however the chunks finish.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+import numpy as np
+import openai
+from openai import AsyncOpenAI
+
+from core.config import VoiceConfig
+from core.voice.audio import OPUS_RATE, Samples, VoiceNote, decode, note_from
+from core.voice.direction import voice_instructions
+from core.voice.problems import VoiceError, VoiceProblem
+from core.voice.provider_errors import problem_of
+from core.voice.spoken import SentenceChunker, speech_chunks
+
+log = logging.getLogger(__name__)
+
+
+class Speaker:
+    """Makes voice replies with `audio.speech` (one per user turn, see `start`)."""
+
+    def __init__(self, client: Callable[[], AsyncOpenAI], model: str, config: VoiceConfig) -> None:
+        self._client = client
+        self.model = model
+        self.config = config
+
+    def start(self, *, voice: str | None, language: str, user_text: str) -> Synthesis:
+        """A new voice reply in `language`, answering `user_text` (whose mood colours the voice)."""
+        return Synthesis(self, voice or self.config.default_voice, language, user_text)
+
+    async def say(self, text: str, *, voice: str, instructions: str) -> Samples:
+        """One chunk (≤ 4096 characters of spoken text) as 48 kHz PCM. Raises VoiceError."""
+        try:
+            response = await self._client().audio.speech.create(
+                model=self.model,
+                voice=voice,
+                input=text,
+                instructions=instructions,
+                response_format="opus",
+            )
+        except openai.OpenAIError as exc:
+            raise VoiceError(problem_of(exc, what="speech", rejected=VoiceProblem.REPLY_FAILED)) from exc
+        return await asyncio.to_thread(decode, response.content, OPUS_RATE)
+
+
+class Synthesis:
+    """One voice reply being made. Feed it the reply as it streams; `finish` gives the joined voice note."""
+
+    def __init__(self, speaker: Speaker, voice: str, language: str, user_text: str) -> None:
+        self._speaker = speaker
+        self._voice = voice
+        self._language = language
+        self._user_text = user_text
+        self._chunker = SentenceChunker()
+        self._gate = asyncio.Semaphore(speaker.config.tts_concurrency)
+        self._tasks: list[asyncio.Task[Samples]] = []
+
+    def feed(self, delta: str) -> None:
+        for chunk in self._chunker.feed(delta):
+            self._add(chunk)
+
+    def _add(self, markdown: str) -> None:
+        for text in speech_chunks(markdown):
+            # Each chunk's own feeling refines the voice, but the user's mood leads (see direction.moment_of).
+            instructions = voice_instructions(self._language, self._user_text, text)
+            self._tasks.append(asyncio.create_task(self._one(text, instructions)))
+
+    async def _one(self, text: str, instructions: str) -> Samples:
+        async with self._gate:
+            return await self._speaker.say(text, voice=self._voice, instructions=instructions)
+
+    async def finish(self) -> VoiceNote | None:
+        """The whole reply as one voice note; None when nothing in it can be spoken (e.g. only code).
+
+        Raises VoiceError if any chunk fails.
+        """
+        for chunk in self._chunker.flush():
+            self._add(chunk)
+        if not self._tasks:
+            return None
+        # The task list is in reply order, so gather returns the audio in order whatever finished first.
+        results = await asyncio.gather(*self._tasks, return_exceptions=True)
+        parts: list[Samples] = []
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+            parts.append(result)
+        log.debug("voice reply joined from %d chunks", len(parts))
+        return await asyncio.to_thread(note_from, np.concatenate(parts))
+
+    def cancel(self) -> None:
+        for task in self._tasks:
+            task.cancel()
