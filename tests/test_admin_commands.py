@@ -75,6 +75,31 @@ async def test_model_change_applies_now_and_survives_a_restart(database_url, pro
     await db.close()
 
 
+async def test_default_voice_and_speech_model_change_the_voice_replies(database_url, provider, fake_openai) -> None:
+    db = await open_database(database_url)
+    engine = build(db, provider)
+    admin = await admin_of(engine)
+    assert await admin.run(caller(), "voice Coral") == "The default voice is now coral."
+    assert "Voices: alloy" in await admin.run(caller(), "voice robot")
+    await admin.run(caller(), "model tts gpt-4o-tts-next")
+    await engine.users.touch("terminal", "u-Sam", "Sam", "en")
+    await engine.users.update("terminal", "u-Sam", reply_mode="voice")
+    heard = await Person(engine, "Sam").says("Tell me something nice, out loud please.")
+    assert heard.voice is not None
+    assert {(s["voice"], s["model"]) for s in fake_openai.speeches} == {("coral", "gpt-4o-tts-next")}
+    await engine.llm.close()
+    await db.close()
+
+    db = await open_database(database_url)
+    engine = build(db, provider)
+    await restore(engine)
+    fake_openai.speeches.clear()
+    await Person(engine, "Sam").says("And again after a restart, out loud.")
+    assert {(s["voice"], s["model"]) for s in fake_openai.speeches} == {("coral", "gpt-4o-tts-next")}
+    await engine.llm.close()
+    await db.close()
+
+
 async def test_stats_show_users_activity_tokens_and_cost_per_model(db, provider) -> None:
     engine = build(db, provider)
     await Person(engine, "Amélie", user_id="1").says("Bonjour, je voudrais parler de mon chat.")

@@ -17,7 +17,7 @@ from core.admin import stats
 from core.admin.audit import AuditLog
 from core.admin.broadcast import Broadcasts, Delivery
 from core.admin.config import AdminConfig, Quota
-from core.admin.defaults import ROLES, apply_model, valid_model_name
+from core.admin.defaults import ROLES, VOICES, apply_model, apply_voice, valid_model_name
 from core.i18n import t
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ class Admin:
         handlers: dict[str, Callable[[Caller, str], Awaitable[str]]] = {
             "stats": self._stats, "ban": self._ban, "unban": self._unban, "allowlist": self._allowlist,
             "allow": self._allow, "quota": self._quota, "broadcast": self._broadcast, "model": self._model,
-            "audit": self._audit,
+            "voice": self._voice, "audit": self._audit,
         }
         handler = handlers.get(op)
         if handler is None:
@@ -166,6 +166,14 @@ class Admin:
         await self.runtime.set(f"model:{role}", name)
         apply_model(self.engine, role, name)
         return t("admin_model_set", caller.language, role=role, name=name)
+
+    async def _voice(self, caller: Caller, args: str) -> str:
+        name = args.strip().lower()
+        if name not in VOICES:
+            return t("admin_voice_usage", caller.language, voices=", ".join(VOICES))
+        await self.runtime.set("voice:default", name)
+        apply_voice(self.engine, name)
+        return t("admin_voice_set", caller.language, name=name)
 
     async def _audit(self, caller: Caller, _: str) -> str:
         entries = await self.audit_log.recent()
