@@ -32,7 +32,8 @@ def build(db: Database, provider: ProviderConfig, safety: SafetyConfig | None = 
 
 
 def caller(user_id: str = ADMIN_ID, language: str | None = "en", **kwargs: object) -> Caller:
-    return Caller("terminal", user_id, chat_id=user_id, language=language, **kwargs)  # type: ignore[arg-type]
+    kwargs.setdefault("chat_id", user_id)
+    return Caller("terminal", user_id, language=language, **kwargs)  # type: ignore[arg-type]
 
 
 async def admin_of(engine: Engine, admins: AdminConfig = ADMINS) -> Admin:

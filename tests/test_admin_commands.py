@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.admin.defaults import restore
 from core.store import open_database
+from core.store.free_channels import FreeChannels
 from tests.admin_support import ADMIN_ID, admin_of, build, caller
 from tests.conversation import Person
 
@@ -128,3 +129,16 @@ async def test_server_managers_may_configure_their_server_and_others_are_audited
     assert "Sorry" in await admin.run(caller("5", manages_server=True), "stats"), "managers are not global admins"
     log = await admin.run(caller(), "audit")
     assert "✓ terminal/5 server channel 9 on" in log and "✗ terminal/6 server channel 9 on" in log
+
+
+async def test_server_managers_switch_free_conversation_in_their_channel_only(db, provider) -> None:
+    admin = await admin_of(build(db, provider))
+    manager = caller("5", manages_server=True, server_id="900", chat_id="901")
+    assert await admin.run(manager, "channel on") == "In this channel I now answer every message, no mention needed."
+    assert await FreeChannels(db).in_guild("terminal", "900") == ["901"]
+    member = caller("6", server_id="900", chat_id="902")
+    assert (await admin.run(member, "channel on")).startswith("Sorry")
+    assert await FreeChannels(db).in_guild("terminal", "900") == ["901"]
+    assert "channel on|off" in await admin.run(caller("5", manages_server=True), "channel on"), "not in a server"
+    await admin.run(manager, "channel off")
+    assert await FreeChannels(db).in_guild("terminal", "900") == []

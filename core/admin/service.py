@@ -19,6 +19,7 @@ from core.admin.broadcast import Broadcasts, Delivery
 from core.admin.config import AdminConfig, Quota
 from core.admin.defaults import ROLES, VOICES, apply_model, apply_voice, valid_model_name
 from core.i18n import t
+from core.store.free_channels import FreeChannels
 
 if TYPE_CHECKING:
     from core.engine import Engine
@@ -38,6 +39,7 @@ class Caller:
     chat_id: str
     language: str | None = None
     manages_server: bool = False
+    server_id: str | None = None  # the Discord server (guild) the command was typed in
 
 
 def _user_ref(text: str) -> str | None:
@@ -80,6 +82,8 @@ class Admin:
         """`line` is the command without its prefix, e.g. `ban 12345` or `quota default 50 10 20000`."""
         op, _, rest = line.strip().partition(" ")
         op = op.lower()
+        if op == "channel":
+            return await self._channel(caller, rest.strip().lower())
         allowed = self.is_admin(caller)
         await self.audit_log.write(caller.platform, caller.user_id, op or "help", rest.strip()[:200], allowed=allowed)
         if not allowed:
@@ -94,6 +98,19 @@ class Admin:
         if handler is None:
             return t("admin_usage", caller.language)
         return await handler(caller, rest.strip())
+
+    async def _channel(self, caller: Caller, choice: str) -> str:
+        """A server setting: answer every message in this channel (free conversation), or only when addressed."""
+        if caller.server_id is None or choice not in ("on", "off"):
+            return t("admin_channel_usage", caller.language)
+        if not await self.may_configure_server(caller, f"channel {caller.chat_id} {choice}"):
+            return self.refusal(caller)
+        channels = FreeChannels(self.engine.db)
+        if choice == "on":
+            await channels.enable(caller.platform, caller.server_id, caller.chat_id, caller.user_id)
+        else:
+            await channels.disable(caller.platform, caller.server_id, caller.chat_id)
+        return t(f"admin_channel_{choice}", caller.language)
 
     async def _stats(self, caller: Caller, _: str) -> str:
         platforms, costs = await stats.collect(self.engine.db)
