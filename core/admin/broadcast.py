@@ -42,7 +42,7 @@ class Delivery(Protocol):
         ...
 
     async def to_chat(self, chat_id: str, text: str) -> None:
-        """Tell the admin how it goes, in the chat where they started the broadcast."""
+        """Tell the admin how it goes, at the place the adapter chose (`Caller.reports_to`, else the chat)."""
         ...
 
 

@@ -40,6 +40,7 @@ class Caller:
     language: str | None = None
     manages_server: bool = False
     server_id: str | None = None  # the Discord server (guild) the command was typed in
+    reports_to: str | None = None  # where broadcast progress goes, for the adapter's delivery (default: chat_id)
 
 
 def _user_ref(text: str) -> str | None:
@@ -170,7 +171,7 @@ class Admin:
             return t("admin_broadcast_running", caller.language)
         excluded = await self.moderation.banned_ids(caller.platform)
         broadcast_id, total = await self.broadcasts.start(
-            caller.platform, caller.user_id, caller.chat_id, caller.language, text, excluded
+            caller.platform, caller.user_id, caller.reports_to or caller.chat_id, caller.language, text, excluded
         )
         self.broadcasts.run(broadcast_id, delivery)
         return t("admin_broadcast_started", caller.language, id=broadcast_id, total=total)

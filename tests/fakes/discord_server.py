@@ -283,8 +283,10 @@ class FakeDiscord:
         if scripted:
             return scripted
         scope = request.match_info.get("guild", "global")
+        # Discord answers with the permissions bitfield as a string, whatever form it was sent in.
         synced = [{**c, "id": str(self.new_id()), "application_id": self.app_id, "version": "1",
-                   "default_member_permissions": None, "type": c.get("type", 1)} for c in call.json]
+                   "default_member_permissions": None if c.get("default_member_permissions") is None
+                   else str(c["default_member_permissions"]), "type": c.get("type", 1)} for c in call.json]
         if scope != "global":
             synced = [{**c, "guild_id": scope} for c in synced]
         self.commands[scope] = synced
