@@ -38,6 +38,7 @@ def _secrets(settings: Settings) -> list[str]:
         settings.provider.openai_api_key,
         settings.provider.azure_openai_api_key,
         settings.telegram.bot_token,
+        settings.telegram.webhook_secret,
         settings.discord.bot_token,
         settings.safety.secret_key,
     ]

@@ -6,8 +6,10 @@ import logging
 import re
 from collections.abc import Iterable
 
-# These log full request URLs, and Telegram URLs carry the bot token.
-_NOISY = ("httpx", "httpx2", "httpcore", "openai", "telegram.ext.Updater", "discord.http", "aiohttp.access")
+# These log full request URLs, and Telegram URLs carry the bot token (telegram.Bot logs its API URL, and every
+# request's parameters, i.e. users' messages, at DEBUG).
+_NOISY = ("httpx", "httpx2", "httpcore", "openai", "telegram.Bot", "telegram.ext.ExtBot", "telegram.ext.Updater",
+          "discord.http", "aiohttp.access")
 
 
 # Users' own OpenAI keys (`/key sk-…`) are not known in advance; a library logging an incoming update at DEBUG

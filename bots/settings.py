@@ -6,6 +6,7 @@ Each section reads its own variables (names are a contract, see .env.example).
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -107,8 +108,30 @@ class TelegramSettings(BaseSettings):
     bot_token: SecretStr | None = None
     api_url: str = "https://api.telegram.org"
     admin_ids: IdList = frozenset()
+    # Webhook mode when a public HTTPS URL is set (Telegram posts updates there); long polling otherwise.
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"  # noqa: S104 -- the webhook server must be reachable by a reverse proxy
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
+    # Whether TELEGRAM_API_URL is a self-hosted Bot API server, which lifts the 20 MB download limit.
+    # Unset: any server other than api.telegram.org counts as self-hosted.
+    self_hosted: bool | None = None
+    # Seconds between draft/edit updates of a streamed reply, and between two writes to one chat.
+    stream_interval: float = Field(default=1.0, gt=0)
 
     _ids = field_validator("admin_ids", mode="before")(_split_ids)
+
+    @field_validator("api_url", "webhook_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value else value
+
+    @property
+    def downloads_unlimited(self) -> bool:
+        """A self-hosted Bot API server has no 20 MB download limit."""
+        if self.self_hosted is not None:
+            return self.self_hosted
+        return urlsplit(self.api_url).hostname != "api.telegram.org"
 
 
 class DiscordSettings(BaseSettings):

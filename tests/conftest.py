@@ -15,6 +15,8 @@ from core.store import Database, open_database
 from tests.conversation import Person
 from tests.discord_world import DiscordWorld, discord_world
 from tests.fakes.openai_server import FakeOpenAI
+from tests.fakes.telegram_server import FakeTelegram
+from tests.telegram_chat import TelegramChat
 
 ROOT = Path(__file__).resolve().parent.parent
 NETGUARD = ROOT / "tests" / "netguard"
@@ -83,6 +85,23 @@ def person(engine: Engine):  # type: ignore[no-untyped-def]
         return Person(engine, name, **kwargs)  # type: ignore[arg-type]
 
     return make
+
+
+@pytest.fixture
+async def fake_telegram() -> AsyncIterator[FakeTelegram]:
+    fake = FakeTelegram()
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+@pytest.fixture
+async def tg(fake_telegram: FakeTelegram, engine: Engine) -> AsyncIterator[TelegramChat]:
+    """The real Telegram bot over the fake Bot API, with the real engine: `await tg.user("Amélie").says(...)`."""
+    chat = TelegramChat(fake_telegram, engine)
+    await chat.start()
+    yield chat
+    await chat.stop()
 
 
 @pytest.fixture

@@ -1,0 +1,60 @@
+"""Flood-limit pacing: one write per interval per chat, 20 a minute in groups, and Telegram's retry-after obeyed."""
+
+from __future__ import annotations
+
+import time
+
+from adapters.telegram_adapter.pacing import Limits, Pacing
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_one_write_per_interval_in_each_chat() -> None:
+    clock = Clock()
+    pacing = Pacing(Limits(chat_interval=1.0), clock)
+    assert pacing.ready(5)
+    pacing.take(5)
+    assert not pacing.ready(5)
+    assert pacing.ready(6), "other chats are not held back"
+    clock.now += 1.0
+    assert pacing.ready(5)
+
+
+def test_groups_get_twenty_writes_a_minute_keeping_a_reserve_for_final_replies() -> None:
+    clock = Clock()
+    pacing = Pacing(Limits(chat_interval=0.0, group_per_minute=20), clock)
+    for _ in range(17):
+        assert pacing.ready(-100, reserve=3)
+        pacing.take(-100)
+        clock.now += 1
+    assert not pacing.ready(-100, reserve=3), "streaming edits stop while 3 slots remain"
+    assert pacing.ready(-100), "a reply that must land still may"
+    for _ in range(3):
+        pacing.take(-100)
+    assert not pacing.ready(-100)
+    clock.now += 44
+    assert pacing.ready(-100), "the oldest write left the one-minute window"
+
+
+def test_retry_after_holds_the_chat() -> None:
+    clock = Clock()
+    pacing = Pacing(Limits(chat_interval=1.0), clock)
+    pacing.hold(5, 7)
+    clock.now += 6.9
+    assert not pacing.ready(5)
+    clock.now += 0.1
+    assert pacing.ready(5)
+
+
+async def test_wait_sleeps_until_the_slot() -> None:
+    pacing = Pacing(Limits(chat_interval=0.05))
+    await pacing.wait(5)
+    start = time.monotonic()
+    await pacing.wait(5)
+    assert time.monotonic() - start >= 0.045
