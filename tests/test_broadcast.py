@@ -32,7 +32,7 @@ async def test_broadcast_to_50_users_respects_the_throttle_and_skips_opted_out(d
     await admin.attach("terminal", outbox)
 
     started = await admin.run(caller(), "broadcast New feature: voice replies are here!")
-    assert started == "Broadcast #1 started for 49 users. I'll report progress here."
+    assert started == "Broadcast #1 started for 49 users. I'll keep you posted on its progress."
     assert "still running" in await admin.run(caller(), "broadcast Another one")
     await asyncio.wait_for(outbox.finished.wait(), 10)
 

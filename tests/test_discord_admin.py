@@ -9,6 +9,7 @@ from core.engine import Engine
 from core.store.free_channels import FreeChannels
 from tests.discord_world import DiscordWorld, Speaker, discord_world
 from tests.fakes.discord_payloads import user_payload
+from tests.telegram_chat import eventually
 
 EPHEMERAL = 64
 MANAGE_GUILD = 1 << 5
@@ -65,3 +66,25 @@ async def test_quiet_and_key_answer_privately(dc: DiscordWorld) -> None:
     assert _answer(await kenji.uses("quiet")).startswith("Okay, no more announcements")
     assert _answer(await kenji.uses("key", key="sk-proj-whatever-0123456789abcdef")) == (
         "Using your own API key isn't enabled on this bot.")
+
+
+async def test_a_broadcast_goes_to_each_users_dms_once_and_the_count_to_the_admin(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with discord_world(engine, monkeypatch, admin_ids=frozenset({"424242"})) as world:
+        fans = [str(5000 + i) for i in range(4)]  # plus the admin, who has talked to Minato too
+        for uid in fans:
+            await engine.users.touch("discord", uid, f"Fan {uid}", "en")
+        world.fake.closed_dms.add(fans[1])
+        boss = Speaker(world, user_payload("424242", "boss"), dm_channel=str(world.fake.new_id()))
+        started = _answer(await boss.uses("admin", action="broadcast Minato speaks Italian now!"))
+        assert started == "Broadcast #1 started for 5 users. I'll keep you posted on its progress."
+
+        def boss_dm() -> list[str]:
+            return [m["content"] for m in world.fake.messages.get(world.fake.dm_channels.get("424242", ""), [])]
+
+        await eventually(lambda: any("finished" in text for text in boss_dm()), timeout=15)
+        assert boss_dm()[-1] == "Broadcast #1 finished: 4 delivered, 1 failed, 0 opted out."
+        for uid in (fans[0], fans[2], fans[3]):
+            assert [m["content"] for m in world.fake.messages[world.fake.dm_channels[uid]]] == [
+                "Minato speaks Italian now!"]

@@ -94,7 +94,7 @@ async def test_broadcast_to_50_users_stays_under_the_flood_limits_and_skips_opte
     pushed_back = limited.provoked_429s  # (the audience's own fast /start replies may have been)
     boss = tga.user("Boss", language="en", user_id=BOSS)
     started = await boss.says(f"/admin broadcast {BROADCAST}")
-    assert started.texts == ["Broadcast #1 started for 51 users. I'll report progress here."]
+    assert started.texts == ["Broadcast #1 started for 51 users. I'll keep you posted on its progress."]
 
     await eventually(lambda: any("finished" in t for t in _texts_to(limited, BOSS)), timeout=20)
     reports = [t for t in _texts_to(limited, BOSS) if t.startswith("Broadcast #1")]
