@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 
 from bots.logs import setup_logging
-from bots.platforms import PLATFORMS, runner, with_tokens
+from bots.platforms import PLATFORMS, PlatformStartError, runner, with_tokens
 from bots.settings import Settings
 from bots.wiring import engine_from
 from core.providers import MissingProviderKey
@@ -56,8 +56,16 @@ async def _run(settings: Settings, platform: str | None) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     async with engine_from(settings) as engine:
-        await asyncio.gather(*(runner(name)(settings, engine, stop) for name in platforms))
-    return 0
+        # A platform that cannot start is reported; the others keep running until stopped.
+        outcomes = await asyncio.gather(
+            *(runner(name)(settings, engine, stop) for name in platforms), return_exceptions=True
+        )
+    failed = [o for o in outcomes if isinstance(o, BaseException)]
+    for failure in failed:
+        if not isinstance(failure, PlatformStartError):
+            raise failure
+        _fail(str(failure))
+    return 2 if failed else 0
 
 
 async def _chat(settings: Settings, name: str) -> int:

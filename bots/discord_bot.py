@@ -26,6 +26,7 @@ from adapters.discord_adapter.incoming import (
     to_turn,
 )
 from adapters.discord_adapter.outgoing import ChannelSink, deliver
+from bots.platforms import PlatformStartError
 from bots.settings import DiscordSettings, Settings
 from core.admin.config import AdminConfig
 from core.admin.service import Admin
@@ -198,9 +199,9 @@ async def run(settings: Settings, engine: Engine, stop: asyncio.Event) -> None:
     client = MinatoDiscord(engine, discord_settings)
     try:
         await serve(client, discord_settings.bot_token.get_secret_value(), stop)
-    except discord.LoginFailure:
-        log.error("Discord refused the bot token: check DISCORD_BOT_TOKEN")
-        raise
-    except discord.PrivilegedIntentsRequired:
-        log.error("DISCORD_MESSAGE_CONTENT=true needs the Message Content intent enabled in the Developer Portal")
-        raise
+    except discord.LoginFailure as exc:
+        raise PlatformStartError("Discord refused the bot token: check DISCORD_BOT_TOKEN") from exc
+    except discord.PrivilegedIntentsRequired as exc:
+        raise PlatformStartError(
+            "DISCORD_MESSAGE_CONTENT=true needs the Message Content intent enabled in the Developer Portal"
+        ) from exc

@@ -1,7 +1,8 @@
 """Which platforms exist, which have a token, and the coroutine that runs each one.
 
 A runner is `async def run(settings, engine, stop: asyncio.Event) -> None`: it runs until `stop` is set,
-then shuts its platform down cleanly. Runners are imported only when their platform starts.
+then shuts its platform down cleanly. A runner that cannot start raises PlatformStartError saying what to
+fix. Runners are imported only when their platform starts.
 """
 
 from __future__ import annotations
@@ -12,6 +13,11 @@ from importlib import import_module
 
 from bots.settings import Settings
 from core.engine import Engine
+
+
+class PlatformStartError(RuntimeError):
+    """A platform could not start (token refused, permission missing); the message says what to fix."""
+
 
 Runner = Callable[[Settings, Engine, asyncio.Event], Awaitable[None]]
 

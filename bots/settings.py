@@ -12,9 +12,10 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from core.admin.config import AdminConfig, Bucket, Quota, SafetyConfig
-from core.config import EngineConfig, Models, ProviderConfig
+from core.config import EngineConfig, Models, ProviderConfig, VoiceConfig
 
 _DEFAULT_MODELS = Models()
+_DEFAULT_VOICE = VoiceConfig()
 IdList = Annotated[frozenset[str], NoDecode]
 
 
@@ -102,6 +103,25 @@ class SafetySettings(BaseSettings):
         return self.secret_key.get_secret_value() if self.secret_key else None
 
 
+class VoiceSettings(BaseSettings):
+    model_config = _section("MINATO_VOICE_")
+
+    default: str = Field(default=_DEFAULT_VOICE.default_voice, min_length=1)
+    max_seconds: float = Field(default=_DEFAULT_VOICE.max_seconds, gt=0)
+    chunk_seconds: float = Field(default=_DEFAULT_VOICE.chunk_seconds, ge=30, le=1400)
+    stt_concurrency: int = Field(default=_DEFAULT_VOICE.stt_concurrency, ge=1, le=16)
+    tts_concurrency: int = Field(default=_DEFAULT_VOICE.tts_concurrency, ge=1, le=16)
+
+    def to_core(self) -> VoiceConfig:
+        return VoiceConfig(
+            default_voice=self.default,
+            max_seconds=self.max_seconds,
+            chunk_seconds=self.chunk_seconds,
+            stt_concurrency=self.stt_concurrency,
+            tts_concurrency=self.tts_concurrency,
+        )
+
+
 class TelegramSettings(BaseSettings):
     model_config = _section("TELEGRAM_")
 
@@ -173,6 +193,7 @@ class Settings(BaseSettings):
     models: ModelSettings = Field(default_factory=ModelSettings)
     engine: EngineSettings = Field(default_factory=EngineSettings)
     safety: SafetySettings = Field(default_factory=SafetySettings)
+    voice: VoiceSettings = Field(default_factory=VoiceSettings)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     discord: DiscordSettings = Field(default_factory=DiscordSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
@@ -184,6 +205,7 @@ class Settings(BaseSettings):
         e = self.engine
         return EngineConfig(
             models=self.models.to_core(),
+            voice=self.voice.to_core(),
             temperature=e.temperature,
             reasoning_effort=e.reasoning_effort,
             history_token_budget=e.history_token_budget,

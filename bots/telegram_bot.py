@@ -14,6 +14,7 @@ from adapters.telegram_adapter.commands import register_commands
 from adapters.telegram_adapter.handlers import ALLOWED_UPDATES, install
 from adapters.telegram_adapter.pacing import Limits
 from adapters.telegram_adapter.runtime import AdapterConfig
+from bots.platforms import PlatformStartError
 from bots.settings import Settings, TelegramSettings
 from core.admin.config import AdminConfig
 from core.admin.service import Admin
@@ -77,6 +78,7 @@ async def serve(app: Application, tg: TelegramSettings, stop: asyncio.Event) -> 
 async def run(settings: Settings, engine: Engine, stop: asyncio.Event) -> None:
     try:
         await serve(build(settings, engine), settings.telegram, stop)
-    except InvalidToken:
-        # One clear line instead of a traceback; other platforms in the same process keep running.
-        log.error("Telegram refused the bot token: check TELEGRAM_BOT_TOKEN (from @BotFather) and TELEGRAM_API_URL")
+    except InvalidToken as exc:
+        raise PlatformStartError(
+            "Telegram refused the bot token: check TELEGRAM_BOT_TOKEN (from @BotFather) and TELEGRAM_API_URL"
+        ) from exc

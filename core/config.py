@@ -74,6 +74,8 @@ class VoiceConfig:
     # Concurrent provider calls per voice note (STT pieces) and per voice reply (TTS sentence chunks).
     stt_concurrency: int = 4
     tts_concurrency: int = 4
+    # The transcription API's upload limit; bigger files are re-encoded (and cut) before sending.
+    max_upload_bytes: int = 25 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)

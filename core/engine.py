@@ -119,7 +119,7 @@ class Engine:
                 conversation_id, scope, "user", f"[voice note: {exc.problem.name.lower()}]", kind="voice",
                 language=user.language,
             )
-            minutes = round(self.config.voice.max_seconds / 60)
+            minutes = max(1, round(self.config.voice.max_seconds / 60))
             return Notice(exc.problem.value, t(exc.problem.value, user.language, name=user.name, minutes=minutes),
                           retryable=exc.problem.retryable)
         await self.usage.record(

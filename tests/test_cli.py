@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import NETGUARD, ROOT, TEST_KEY
+from tests.conftest import TEST_KEY
 from tests.fakes.openai_server import FakeOpenAI
-
-
-def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "SYSTEMROOT")}
-    return {**keep, "PYTHONPATH": f"{NETGUARD}{os.pathsep}{ROOT}", "DATABASE_URL": f"sqlite:///{tmp_path}/m.db",
-            **extra}
+from tests.processes import child_env
 
 
 def _minato(tmp_path: Path, *args: str, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bots.cli", *args], cwd=tmp_path, env=_env(tmp_path, **env), input=stdin,
+        [sys.executable, "-m", "bots.cli", *args], cwd=tmp_path, env=child_env(tmp_path, **env), input=stdin,
         capture_output=True, text=True, timeout=60,
     )
 

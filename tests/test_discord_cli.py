@@ -12,7 +12,7 @@ from tests.discord_world import TOKEN
 from tests.fakes.discord_payloads import now_iso, user_payload
 from tests.fakes.discord_server import FakeDiscord
 from tests.fakes.openai_server import FakeOpenAI, Latency
-from tests.test_cli import _env
+from tests.processes import child_env
 
 
 async def test_sigterm_in_the_middle_of_a_reply_lets_it_finish_then_exits_cleanly(
@@ -21,7 +21,7 @@ async def test_sigterm_in_the_middle_of_a_reply_lets_it_finish_then_exits_cleanl
     fake_openai.latency = Latency(tokens_per_second=20)  # the reply takes about half a second to stream
     fake = FakeDiscord()
     await fake.start()
-    env = _env(tmp_path, OPENAI_API_KEY=TEST_KEY, OPENAI_BASE_URL=fake_openai.base_url, DISCORD_BOT_TOKEN=TOKEN,
+    env = child_env(tmp_path, OPENAI_API_KEY=TEST_KEY, OPENAI_BASE_URL=fake_openai.base_url, DISCORD_BOT_TOKEN=TOKEN,
                DISCORD_API_URL=fake.api_url, DISCORD_GATEWAY_URL=fake.gateway_url, MINATO_LOG_LEVEL="DEBUG")
     child = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bots.cli", "run", "--platform", "discord", cwd=tmp_path, env=env,

@@ -12,6 +12,7 @@ from discord.gateway import DiscordWebSocket
 from pydantic import SecretStr
 
 from bots import discord_bot
+from bots.platforms import PlatformStartError
 from bots.settings import DiscordSettings, Settings
 from core.engine import Engine
 from core.i18n import t
@@ -98,9 +99,9 @@ async def test_a_refused_token_stops_the_runner_with_a_clear_log_line(
     engine: Engine, fake_discord: FakeDiscord, caplog: pytest.LogCaptureFixture
 ) -> None:
     fake_discord.script("GET", "/users/@me", 401, {"message": "401: Unauthorized", "code": 0})
-    with pytest.raises(discord.LoginFailure):
+    with pytest.raises(PlatformStartError, match="DISCORD_BOT_TOKEN") as info:
         await asyncio.wait_for(discord_bot.run(settings_for(fake_discord), engine, asyncio.Event()), 10)
-    assert "DISCORD_BOT_TOKEN" in caplog.text and TOKEN not in caplog.text
+    assert TOKEN not in str(info.value) + caplog.text
 
 
 async def test_asking_for_message_content_without_the_portal_switch_says_what_to_enable(
@@ -108,6 +109,5 @@ async def test_asking_for_message_content_without_the_portal_switch_says_what_to
 ) -> None:
     fake_discord.content_intent_allowed = False
     settings = settings_for(fake_discord, message_content=True)
-    with pytest.raises(discord.PrivilegedIntentsRequired):
+    with pytest.raises(PlatformStartError, match="Message Content intent"):
         await asyncio.wait_for(discord_bot.run(settings, engine, asyncio.Event()), 10)
-    assert "Message Content intent" in caplog.text

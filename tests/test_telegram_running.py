@@ -14,6 +14,7 @@ from telegram import Bot
 from telegram.error import RetryAfter
 
 from bots.logs import setup_logging
+from bots.platforms import PlatformStartError
 from bots.settings import Settings, TelegramSettings
 from bots.telegram_bot import adapter_config, run
 from core.engine import Engine
@@ -21,8 +22,8 @@ from tests.conftest import TEST_KEY
 from tests.fakes.openai_server import FakeOpenAI, Reply
 from tests.fakes.telegram_objects import FakeChat, FakeUser
 from tests.fakes.telegram_server import FakeTelegram, FloodLimits
+from tests.processes import child_env
 from tests.telegram_chat import TelegramChat, eventually
-from tests.test_cli import _env
 
 
 def _free_port() -> int:
@@ -125,19 +126,19 @@ async def test_the_bot_token_never_reaches_the_logs(fake_telegram: FakeTelegram,
     assert not [line for line in lines if fake_telegram.token in line]
 
 
-async def test_a_wrong_token_is_one_clear_log_line(
+async def test_a_wrong_token_stops_telegram_with_one_clear_line(
     fake_telegram: FakeTelegram, engine: Engine, caplog: pytest.LogCaptureFixture
 ) -> None:
     settings = Settings(telegram=TelegramSettings(bot_token="999:not-the-right-token", api_url=fake_telegram.root))
-    await asyncio.wait_for(run(settings, engine, asyncio.Event()), 10)
-    assert "Telegram refused the bot token: check TELEGRAM_BOT_TOKEN" in caplog.text
-    assert "not-the-right-token" not in caplog.text
+    with pytest.raises(PlatformStartError, match="Telegram refused the bot token: check TELEGRAM_BOT_TOKEN") as info:
+        await asyncio.wait_for(run(settings, engine, asyncio.Event()), 10)
+    assert "not-the-right-token" not in str(info.value) + caplog.text
 
 
 async def test_minato_run_answers_on_telegram_and_stops_cleanly_on_sigterm(
     tmp_path: Path, fake_telegram: FakeTelegram, fake_openai: FakeOpenAI
 ) -> None:
-    env = {**_env(tmp_path), "TELEGRAM_BOT_TOKEN": fake_telegram.token, "TELEGRAM_API_URL": fake_telegram.root,
+    env = {**child_env(tmp_path), "TELEGRAM_BOT_TOKEN": fake_telegram.token, "TELEGRAM_API_URL": fake_telegram.root,
            "OPENAI_API_KEY": TEST_KEY, "OPENAI_BASE_URL": fake_openai.base_url, "MINATO_LOG_LEVEL": "DEBUG"}
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bots.cli", "run", "--platform", "telegram", cwd=tmp_path, env=env,

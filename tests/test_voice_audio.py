@@ -19,6 +19,7 @@ from core.voice.audio import (
     probe,
 )
 from core.voice.spoken import TTS_LIMIT, SentenceChunker, speech_chunks, spoken
+from core.voice.stt import join_pieces
 from tests.fakes.openai_server import audio_seconds, tone_ogg
 from tests.voice_samples import sine, speech
 
@@ -106,3 +107,15 @@ def test_streaming_chunker_cuts_whole_sentences_and_never_inside_code() -> None:
     assert "".join(chunks).strip() == text
     assert chunks[0] == "Bonjour Amélie, ça va bien. "
     assert all(c.count("```") % 2 == 0 for c in chunks)
+
+
+def test_once_the_reply_has_ended_the_rest_is_cut_per_sentence_to_be_spoken_in_parallel() -> None:
+    chunker = SentenceChunker()
+    assert chunker.feed("Short one. Then another short. And the end?") == [], "too little yet to start a chunk"
+    assert chunker.flush() == ["Short one. ", "Then another short. ", "And the end?"]
+
+
+def test_transcript_pieces_join_with_spaces_except_between_japanese_or_chinese() -> None:
+    assert join_pieces(["Hola, ¿qué tal?", " Muy bien. ", ""]) == "Hola, ¿qué tal? Muy bien."
+    assert join_pieces(["今日は寂しい。", "でも大丈夫。"]) == "今日は寂しい。でも大丈夫。"
+    assert join_pieces(["안녕하세요.", "반가워요."]) == "안녕하세요. 반가워요."

@@ -81,6 +81,21 @@ async def test_other_formats_are_converted_to_ogg_opus_first(
     assert heard.transcript is not None and heard.transcript.text == text_of("es")
 
 
+async def test_a_file_over_the_upload_limit_is_sent_as_a_smaller_ogg(db: Database, provider, fake_openai) -> None:
+    config = EngineConfig(voice=VoiceConfig(max_upload_bytes=100_000))
+    wav = convert(speech("fr"), "wav", "pcm_s16le")
+    assert len(wav) > 100_000
+    llm = make_llm(provider, config)
+    try:
+        heard = await Person(Engine(db, llm, config), "Amélie").speaks(wav, "audio/wav", "memo.wav")
+    finally:
+        await llm.close()
+    (upload,) = fake_openai.transcriptions
+    assert upload.filename.endswith(".ogg") and len(upload.data) < 100_000
+    assert audio_seconds(upload.data) == pytest.approx(seconds_of("fr"), abs=0.1)
+    assert heard.transcript is not None and heard.transcript.text == text_of("fr")
+
+
 async def test_a_long_recording_is_cut_at_pauses_transcribed_concurrently_and_rejoined_in_order(
     db: Database, provider, fake_openai: FakeOpenAI
 ) -> None:

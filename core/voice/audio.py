@@ -121,7 +121,7 @@ def frame_rms(samples: Samples, rate: int, frame_seconds: float = 0.02) -> npt.N
     size = max(1, int(rate * frame_seconds))
     count = len(samples) // size
     if count == 0:
-        return np.sqrt(np.mean(np.square(samples, dtype=np.float64), keepdims=True)) if len(samples) else np.zeros(0)
+        return np.zeros(0)
     frames = samples[: count * size].astype(np.float64).reshape(count, size)
     rms: npt.NDArray[np.float64] = np.sqrt(np.mean(np.square(frames), axis=1))
     return rms

@@ -90,5 +90,19 @@ class SentenceChunker:
         return [chunk]
 
     def flush(self) -> list[str]:
-        chunk, self._buffer = self._buffer, ""
-        return [chunk] if chunk.strip() else []
+        """The rest of the reply once it has ended, one chunk per sentence.
+
+        Nothing else is left to wait for, so the rest is synthesised in parallel: the voice note is ready
+        when the longest remaining sentence is, not when all of them are one after another.
+        """
+        rest, self._buffer = self._buffer, ""
+        chunks: list[str] = []
+        start = 0
+        for match in _BOUNDARY.finditer(rest):
+            end = match.end()
+            if rest[:end].count("```") % 2 == 0 and rest[start:end].strip():
+                chunks.append(rest[start:end])
+                start = end
+        if rest[start:].strip():
+            chunks.append(rest[start:])
+        return chunks

@@ -13,12 +13,25 @@ from openai import AsyncOpenAI, omit
 
 from core.config import VoiceConfig
 from core.voice.problems import VoiceError, VoiceProblem
-from core.voice.provider_errors import problem_of
 from core.voice.uploads import Upload, prepare
 
 log = logging.getLogger(__name__)
 
-_CJK_EDGE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af。、！？]")
+# Japanese and Chinese write no spaces between words (Korean does, so it is not listed).
+_CJK_EDGE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff。、！？]")
+
+
+def problem_of(exc: openai.OpenAIError) -> VoiceProblem:
+    """BUSY for rate limits, CORRUPT when the provider refused the file (400), else UNAVAILABLE."""
+    if isinstance(exc, openai.RateLimitError):
+        problem = VoiceProblem.BUSY
+    elif isinstance(exc, openai.BadRequestError):
+        problem = VoiceProblem.CORRUPT
+    else:
+        problem = VoiceProblem.UNAVAILABLE
+    status = exc.status_code if isinstance(exc, openai.APIStatusError) else None
+    log.warning("transcription failed: %s (status %s)", type(exc).__name__, status)
+    return problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,5 +88,5 @@ class Transcriber:
                 language=hint or omit,
             )
         except openai.OpenAIError as exc:
-            raise VoiceError(problem_of(exc, what="transcription", rejected=VoiceProblem.CORRUPT)) from exc
+            raise VoiceError(problem_of(exc)) from exc
         return result.text

@@ -8,15 +8,13 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-import numpy as np
 import openai
 from openai import AsyncOpenAI
 
 from core.config import VoiceConfig
-from core.voice.audio import OPUS_RATE, Samples, VoiceNote, decode, note_from
+from core.voice.audio import AudioError, VoiceNote, join_ogg
 from core.voice.direction import voice_instructions
 from core.voice.problems import VoiceError, VoiceProblem
-from core.voice.provider_errors import problem_of
 from core.voice.spoken import SentenceChunker, speech_chunks
 
 log = logging.getLogger(__name__)
@@ -34,8 +32,8 @@ class Speaker:
         """A new voice reply in `language`, answering `user_text` (whose mood colours the voice)."""
         return Synthesis(self, voice or self.config.default_voice, language, user_text)
 
-    async def say(self, text: str, *, voice: str, instructions: str) -> Samples:
-        """One chunk (≤ 4096 characters of spoken text) as 48 kHz PCM. Raises VoiceError."""
+    async def say(self, text: str, *, voice: str, instructions: str) -> bytes:
+        """One chunk (≤ 4096 characters of spoken text) as OGG/Opus. Raises VoiceError(REPLY_FAILED)."""
         try:
             response = await self._client().audio.speech.create(
                 model=self.model,
@@ -45,8 +43,11 @@ class Speaker:
                 response_format="opus",
             )
         except openai.OpenAIError as exc:
-            raise VoiceError(problem_of(exc, what="speech", rejected=VoiceProblem.REPLY_FAILED)) from exc
-        return await asyncio.to_thread(decode, response.content, OPUS_RATE)
+            # Whatever the cause, the user's remedy is the same: the reply comes as text.
+            status = exc.status_code if isinstance(exc, openai.APIStatusError) else None
+            log.warning("speech failed: %s (status %s)", type(exc).__name__, status)
+            raise VoiceError(VoiceProblem.REPLY_FAILED) from exc
+        return response.content
 
 
 class Synthesis:
@@ -59,7 +60,7 @@ class Synthesis:
         self._user_text = user_text
         self._chunker = SentenceChunker()
         self._gate = asyncio.Semaphore(speaker.config.tts_concurrency)
-        self._tasks: list[asyncio.Task[Samples]] = []
+        self._tasks: list[asyncio.Task[bytes]] = []
 
     def feed(self, delta: str) -> None:
         for chunk in self._chunker.feed(delta):
@@ -71,7 +72,7 @@ class Synthesis:
             instructions = voice_instructions(self._language, self._user_text, text)
             self._tasks.append(asyncio.create_task(self._one(text, instructions)))
 
-    async def _one(self, text: str, instructions: str) -> Samples:
+    async def _one(self, text: str, instructions: str) -> bytes:
         async with self._gate:
             return await self._speaker.say(text, voice=self._voice, instructions=instructions)
 
@@ -86,13 +87,17 @@ class Synthesis:
             return None
         # The task list is in reply order, so gather returns the audio in order whatever finished first.
         results = await asyncio.gather(*self._tasks, return_exceptions=True)
-        parts: list[Samples] = []
+        parts: list[bytes] = []
         for result in results:
             if isinstance(result, BaseException):
                 raise result
             parts.append(result)
         log.debug("voice reply joined from %d chunks", len(parts))
-        return await asyncio.to_thread(note_from, np.concatenate(parts))
+        try:
+            return await asyncio.to_thread(join_ogg, parts)
+        except AudioError as exc:
+            log.warning("speech audio did not decode: %s", exc.problem.value)
+            raise VoiceError(VoiceProblem.REPLY_FAILED) from exc
 
     def cancel(self) -> None:
         for task in self._tasks:

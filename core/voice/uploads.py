@@ -13,7 +13,6 @@ from core.voice.audio import AudioError, AudioProblem, Probe, decode, encode_ogg
 from core.voice.problems import VoiceError, VoiceProblem
 from core.voice.split import cut_points
 
-MAX_UPLOAD_BYTES = 25 * 1024 * 1024  # the transcription API's limit
 # Speech recognisers work at 16 kHz; analysing and re-encoding there is cheap and loses nothing they use.
 SPEECH_RATE = 16000
 
@@ -82,7 +81,7 @@ def prepare(data: bytes, config: VoiceConfig) -> Prepared:
     if is_silent(pcm, SPEECH_RATE):
         raise VoiceError(VoiceProblem.SILENT)
     sent = as_sent(info)
-    if sent is not None and len(data) <= MAX_UPLOAD_BYTES and length <= config.chunk_seconds:
+    if sent is not None and len(data) <= config.max_upload_bytes and length <= config.chunk_seconds:
         return Prepared((Upload(f"voice.{sent[0]}", data, sent[1]),), length)
     pieces = cut_points(pcm, SPEECH_RATE, config.chunk_seconds)
     uploads = tuple(

@@ -19,7 +19,7 @@ import os
 import re
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +64,7 @@ class Latency:
     tokens_per_second: float = 0.0  # 0 = all at once
     stt: float = 0.0
     tts: float = 0.0
+    tts_per_char: float = 0.0  # speech takes longer to make the more there is to say
 
 
 @dataclass
@@ -133,7 +134,8 @@ class FakeOpenAI:
         # Extra wait per request, e.g. to make later chunks finish first.
         self.transcription_delay: Callable[[AudioUpload], float] | None = None
         self.speeches: list[dict[str, Any]] = []
-        self.speech_delay: Callable[[dict[str, Any]], float] | None = None
+        # Awaited before answering a speech request, e.g. to hold a chunk until another has been answered.
+        self.speech_hook: Callable[[dict[str, Any]], Awaitable[None]] | None = None
         # The audio for a speech request (default: a tone as long as the text would take to say).
         self.speech_audio: Callable[[dict[str, Any]], bytes] | None = None
         self.transcription_status: deque[int] = deque()
@@ -313,10 +315,10 @@ class FakeOpenAI:
     async def _speech(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.speeches.append(body)
-        if self.latency.tts:
-            await asyncio.sleep(self.latency.tts)
-        if self.speech_delay is not None:
-            await asyncio.sleep(self.speech_delay(body))
+        if self.latency.tts or self.latency.tts_per_char:
+            await asyncio.sleep(self.latency.tts + len(body.get("input", "")) * self.latency.tts_per_char)
+        if self.speech_hook is not None:
+            await self.speech_hook(body)
         if self.speech_status:
             status = self.speech_status.popleft()
             return web.json_response({"error": {"message": f"fake {status}", "type": "fake"}}, status=status)
