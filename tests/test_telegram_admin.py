@@ -178,3 +178,9 @@ async def test_export_sends_a_json_file_in_private_and_refuses_in_a_group(tg: Te
     assert "coffee" not in document.data.decode()
     in_group = await amelie.says("/export", chat=tg.group())
     assert not in_group.documents and in_group.texts[0].startswith("Pour protéger ta vie privée")
+
+
+async def test_admin_alone_lists_the_commands_with_their_arguments_intact(tga: TelegramChat) -> None:
+    heard = await tga.user("Boss", language="en", user_id=BOSS).says("/admin")
+    assert heard.texts[0].startswith("Admin commands:")
+    assert "ban <id> · unban <id>" in heard.texts[0], "angle brackets survive the Markdown→HTML conversion"
