@@ -8,13 +8,10 @@ send again. A banned user gets no answer at all.
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import av
 
 from core.admin.config import AdminConfig, Quota, SafetyConfig
 from core.admin.keys import KeyVault
@@ -28,6 +25,7 @@ from core.language import next_language
 from core.store.db import Database
 from core.store.users import User
 from core.turn import Turn
+from core.voice.audio import AudioError, probe
 
 log = logging.getLogger(__name__)
 
@@ -112,15 +110,9 @@ class Gate:
 
 
 def audio_seconds(data: bytes) -> float:
-    """How long a voice note is, from its container (cheap: no decoding). Unreadable audio counts as 0 s here;
-    the voice pipeline tells the user about it."""
+    """How long a voice note is, from its container (no decoding). Unreadable audio counts as 0 s here: the
+    voice pipeline tells the user about it."""
     try:
-        with av.open(io.BytesIO(data), mode="r") as container:
-            if container.duration:
-                return float(container.duration) / 1_000_000
-            stream = container.streams.audio[0]
-            if stream.duration and stream.time_base:
-                return float(stream.duration * stream.time_base)
-    except (av.error.FFmpegError, IndexError, ValueError):
-        pass
-    return 0.0
+        return probe(data).duration
+    except AudioError:
+        return 0.0
