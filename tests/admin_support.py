@@ -6,9 +6,15 @@ The outbox is a fake of our own `Delivery` port (the one narrow seam adapters im
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import pytest
+
+from bots.logs import setup_logging
 from core.admin.broadcast import Outcome
 from core.admin.config import AdminConfig, SafetyConfig
 from core.admin.gate import Gate
@@ -62,3 +68,34 @@ class Outbox:
         self.reports.append(text)
         if "finished" in text or "terminée" in text:
             self.finished.set()
+
+
+@contextmanager
+def production_logs(caplog: pytest.LogCaptureFixture, secrets: Iterable[str], *, raw: bool) -> Iterator[None]:
+    """The production logging setup (bots/logs.py) at DEBUG, HTTP clients included, with caplog attached.
+
+    `raw`: caplog sees records before the production handler's redaction (proving our code never logs a
+    secret at all); otherwise after it (what the operator would read).
+    """
+    root = logging.getLogger()
+    chatty = [logging.getLogger(n) for n in ("httpx", "httpx2", "openai", "aiosqlite", "httpcore", "httpcore2")]
+    saved = (root.handlers[:], root.level, [logger.level for logger in chatty])
+    caplog.set_level(logging.DEBUG)  # first, so caplog restores the level from before the test
+    setup_logging("DEBUG", secrets)
+    if raw:
+        root.handlers.insert(0, caplog.handler)
+    else:
+        root.handlers.append(caplog.handler)
+    for logger in chatty[:4]:
+        logger.setLevel(logging.DEBUG)
+    # httpcore's connection traces (no headers, no bodies) also fire from garbage-collected streams of earlier
+    # tests, where logging inside a finalizer trips pytest's unraisable-exception check.
+    for logger in chatty[4:]:
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
+        for logger, level in zip(chatty, saved[2], strict=True):
+            logger.setLevel(level)

@@ -6,9 +6,8 @@ import logging
 
 import pytest
 
-from bots.logs import setup_logging
 from core.admin.own_key import OwnKey
-from tests.admin_support import SECRET, build
+from tests.admin_support import SECRET, build, production_logs
 from tests.conftest import TEST_KEY
 from tests.conversation import Person
 from tests.fakes.openai_server import Reply
@@ -19,26 +18,8 @@ BOT_TOKEN = "123456:AAE-telegram-bot-token-secret"
 
 @pytest.fixture
 def all_logs(caplog: pytest.LogCaptureFixture):  # type: ignore[no-untyped-def]
-    """The production logging setup, at DEBUG for every logger (HTTP clients included), plus caplog."""
-    root = logging.getLogger()
-    chatty = [logging.getLogger(n) for n in ("httpx", "httpx2", "openai", "aiosqlite", "httpcore", "httpcore2")]
-    saved = (root.handlers[:], root.level, [logger.level for logger in chatty])
-    caplog.set_level(logging.DEBUG)  # first, so caplog restores the level from before this test
-    setup_logging("DEBUG", [TEST_KEY, BOT_TOKEN, SECRET])
-    # caplog first: it sees records before the production handler's redaction, so what it holds proves that
-    # Minato itself never logs the key; stderr holds what the operator would see.
-    root.handlers.insert(0, caplog.handler)
-    for logger in chatty[:4]:
-        logger.setLevel(logging.DEBUG)
-    # httpcore's connection traces (no headers, no bodies) also fire from garbage-collected streams of earlier
-    # tests, where logging inside a finalizer trips pytest's unraisable-exception check.
-    for logger in chatty[4:]:
-        logger.setLevel(logging.WARNING)
-    yield caplog
-    root.handlers[:] = saved[0]
-    root.setLevel(saved[1])
-    for logger, level in zip(chatty, saved[2], strict=True):
-        logger.setLevel(level)
+    with production_logs(caplog, [TEST_KEY, BOT_TOKEN, SECRET], raw=True):
+        yield caplog
 
 
 async def test_own_key_is_encrypted_used_only_for_its_owner_and_never_logged(

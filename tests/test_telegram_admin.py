@@ -14,7 +14,8 @@ from core.admin.keys import KeyVault
 from core.config import EngineConfig, ProviderConfig
 from core.engine import Engine
 from core.store import Database
-from tests.conftest import make_llm
+from tests.admin_support import production_logs
+from tests.conftest import TEST_KEY, make_llm
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.telegram_server import FakeTelegram, FloodLimits
 from tests.telegram_chat import TelegramChat, eventually
@@ -140,30 +141,41 @@ async def _byok_engine(db: Database, provider: ProviderConfig) -> Engine:
                   gate=Gate(db, vault=KeyVault(db, "telegram-test-secret-0123456789")))
 
 
-async def test_key_message_is_deleted_validated_and_never_echoed(
-    fake_telegram: FakeTelegram, db: Database, provider: ProviderConfig, fake_openai: FakeOpenAI
+async def test_key_message_is_deleted_validated_and_never_echoed_nor_logged(
+    fake_telegram: FakeTelegram, db: Database, provider: ProviderConfig, fake_openai: FakeOpenAI,
+    caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str],
 ) -> None:
     engine = await _byok_engine(db, provider)
     tg = TelegramChat(fake_telegram, engine)
-    await tg.start()
-    try:
-        key = "sk-proj-telegram-user-key-0123456789abcdef"
-        amelie = tg.user("Amélie")
-        heard = await amelie.says(f"/key {key}")
-        assert (amelie.user.id, heard.message_id) in fake_telegram.deleted, "the key does not stay in the chat"
-        assert heard.texts == ["Ta clé fonctionne et elle est stockée chiffrée. Désormais, nos conversations "
-                               "l'utilisent. /key remove la supprime."]
-        await amelie.says("Bonjour, c'est ma clé qui paie maintenant ?")
-        assert fake_openai.headers[-1]["Authorization"] == f"Bearer {key}"
+    with production_logs(caplog, [fake_telegram.token, TEST_KEY], raw=False):
+        await tg.start()
+        try:
+            await _key_flow(tg, fake_telegram, fake_openai)
+        finally:
+            await tg.stop()
+            await engine.llm.close()
+    logged = caplog.text + capsys.readouterr().err
+    assert "telegram-user-key" not in logged, "PTB logs whole updates at DEBUG: the key must be scrubbed"
+    assert fake_telegram.token not in logged and TEST_KEY not in logged
+    assert "Processing update" in logged, "DEBUG logging really was on"
 
-        group = tg.group()
-        in_group = await amelie.says(f"/key {key}", chat=group)
-        assert any(c.method == "deleteMessage" for c in in_group.calls), "deletion tried (needs admin rights)"
-        assert in_group.texts[0].startswith("N'envoie une clé qu'en conversation privée")
-        assert all(key not in s.text for s in fake_telegram.sent.values())
-    finally:
-        await tg.stop()
-        await engine.llm.close()
+
+async def _key_flow(tg: TelegramChat, fake_telegram: FakeTelegram, fake_openai: FakeOpenAI) -> None:
+    """/key in private (deleted, validated, used) and in a group (refused)."""
+    key = "sk-proj-telegram-user-key-0123456789abcdef"
+    amelie = tg.user("Amélie")
+    heard = await amelie.says(f"/key {key}")
+    assert (amelie.user.id, heard.message_id) in fake_telegram.deleted, "the key does not stay in the chat"
+    assert heard.texts == ["Ta clé fonctionne et elle est stockée chiffrée. Désormais, nos conversations "
+                           "l'utilisent. /key remove la supprime."]
+    await amelie.says("Bonjour, c'est ma clé qui paie maintenant ?")
+    assert fake_openai.headers[-1]["Authorization"] == f"Bearer {key}"
+
+    group = tg.group()
+    in_group = await amelie.says(f"/key {key}", chat=group)
+    assert any(c.method == "deleteMessage" for c in in_group.calls), "deletion tried (needs admin rights)"
+    assert in_group.texts[0].startswith("N'envoie une clé qu'en conversation privée")
+    assert all(key not in s.text for s in fake_telegram.sent.values())
 
 
 async def test_export_sends_a_json_file_in_private_and_refuses_in_a_group(tg: TelegramChat) -> None:
