@@ -120,6 +120,7 @@ async def test_bad_admin_input_gets_usage_not_a_crash(db, provider) -> None:
     assert "Usage: quota" in await admin.run(caller(), "quota 42 -1 5 100")
     assert "Admin commands" in await admin.run(caller(), "reboot")
     assert "Usage: broadcast" in await admin.run(caller(), "broadcast")
+    assert "aren't available" in await admin.run(caller(), "broadcast\nLine one\nLine two"), "newline after op"
 
 
 async def test_server_managers_may_configure_their_server_and_others_are_audited(db, provider) -> None:

@@ -81,8 +81,9 @@ class Admin:
 
     async def run(self, caller: Caller, line: str) -> str:
         """`line` is the command without its prefix, e.g. `ban 12345` or `quota default 50 10 20000`."""
-        op, _, rest = line.strip().partition(" ")
-        op = op.lower()
+        parts = line.strip().split(maxsplit=1)  # any whitespace, so "broadcast\nText" works too
+        op = parts[0].lower() if parts else ""
+        rest = parts[1] if len(parts) > 1 else ""
         if op == "channel":
             return await self._channel(caller, rest.strip().lower())
         allowed = self.is_admin(caller)
