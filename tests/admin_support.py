@@ -6,6 +6,7 @@ The outbox is a fake of our own `Delivery` port (the one narrow seam adapters im
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import time
 from collections.abc import Iterable, Iterator
@@ -77,8 +78,11 @@ def production_logs(caplog: pytest.LogCaptureFixture, secrets: Iterable[str], *,
     `raw`: caplog sees records before the production handler's redaction (proving our code never logs a
     secret at all); otherwise after it (what the operator would read).
     """
+    # Earlier tests' abandoned HTTP streams are finalized now, not in the middle of a DEBUG log call
+    # (where their finalizers' own logging trips pytest's unraisable-exception check).
+    gc.collect()
     root = logging.getLogger()
-    chatty = [logging.getLogger(n) for n in ("httpx", "httpx2", "openai", "aiosqlite", "httpcore", "httpcore2")]
+    chatty = [logging.getLogger(n) for n in ("openai", "aiosqlite", "httpx", "httpx2", "httpcore", "httpcore2")]
     saved = (root.handlers[:], root.level, [logger.level for logger in chatty])
     caplog.set_level(logging.DEBUG)  # first, so caplog restores the level from before the test
     setup_logging("DEBUG", secrets)
@@ -86,12 +90,12 @@ def production_logs(caplog: pytest.LogCaptureFixture, secrets: Iterable[str], *,
         root.handlers.insert(0, caplog.handler)
     else:
         root.handlers.append(caplog.handler)
-    for logger in chatty[:4]:
+    for logger in chatty[:2]:
         logger.setLevel(logging.DEBUG)
-    # httpcore's connection traces (no headers, no bodies) also fire from garbage-collected streams of earlier
-    # tests, where logging inside a finalizer trips pytest's unraisable-exception check.
-    for logger in chatty[4:]:
-        logger.setLevel(logging.WARNING)
+    # The HTTP transport logs URLs (INFO) and connection traces without headers or bodies (DEBUG); its traces
+    # also fire from stream finalizers, which pytest reports as unraisable errors.
+    for logger in chatty[2:]:
+        logger.setLevel(logging.INFO)
     try:
         yield
     finally:
