@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from core.account import Account
+from core.admin.gate import Gate
 from core.config import EngineConfig, Role
 from core.events import Activity, ActivityKind, FinalText, Notice, ReplyEvent, TextDelta, Transcript, VoiceReply
 from core.history import maybe_summarize, to_input
@@ -49,7 +50,7 @@ class Prepared:
 
 
 class Engine:
-    def __init__(self, db: Database, llm: LLM, config: EngineConfig) -> None:
+    def __init__(self, db: Database, llm: LLM, config: EngineConfig, *, gate: Gate | None = None) -> None:
         self.db = db
         self.llm = llm
         self.config = config
@@ -59,6 +60,8 @@ class Engine:
         self.account = Account(self.users, self.conversations)
         self.transcriber = Transcriber(llm.client, config.models.stt, config.voice)
         self.speaker = Speaker(llm.client, config.models.tts, config.voice)
+        # Bans, allowlist, quotas and rate limits; with no gate given, only the stored admin decisions apply.
+        self.gate = gate or Gate(db)
         # One lock per conversation scope keeps a user's turns in order and their history coherent.
         # Weak values: a lock lives only while some turn holds or awaits it, so idle users cost nothing.
         self._locks: weakref.WeakValueDictionary[Scope, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -74,6 +77,11 @@ class Engine:
         scope = Scope(turn.platform, turn.chat_id, turn.user_id)
         async with self._lock(scope):
             user = await self.users.touch(turn.platform, turn.user_id, turn.display_name, turn.language_hint)
+            admission = await self.gate.admit(turn, user)
+            if admission.refused:  # nothing is stored and no model is called (see core/admin/gate.py)
+                if admission.notice is not None:
+                    yield admission.notice
+                return
             delivery = delivery_for(user.reply_mode, spoke=turn.audio is not None)
             yield Activity(ActivityKind.TYPING if delivery.text else ActivityKind.RECORDING)
             heard: str | None = None
@@ -94,7 +102,7 @@ class Engine:
                     "text_truncated",
                     t("text_truncated", prepared.language, limit=self.config.max_input_chars),
                 )
-            async for event in self._reply(turn, prepared, delivery):
+            async for event in self._reply(turn, prepared, delivery, admission.api_key):
                 yield event
 
     async def _listen(self, turn: Turn, user: User, scope: Scope) -> str | Notice:
@@ -136,7 +144,9 @@ class Engine:
         await self.conversations.add(conversation_id, scope, "user", stored, kind=kind, language=language)
         return Prepared(user, scope, conversation_id, text[: self.config.max_input_chars], language, len(text))
 
-    async def _reply(self, turn: Turn, p: Prepared, delivery: Delivery) -> AsyncIterator[ReplyEvent]:
+    async def _reply(
+        self, turn: Turn, p: Prepared, delivery: Delivery, api_key: str | None = None
+    ) -> AsyncIterator[ReplyEvent]:
         summary = await self.conversations.summary(p.conversation_id)
         context = Context(
             user_name=p.user.name,
@@ -153,6 +163,7 @@ class Engine:
             instructions=build_instructions(context),
             input=items,
             cache_key=cache_key_for(turn.platform, turn.user_id),
+            api_key=api_key,
         )
         completion: Completion | None = None
         # Voice replies are synthesised sentence by sentence while the model still streams.
@@ -195,6 +206,7 @@ class Engine:
             language=p.language,
             budget=self.config.history_token_budget,
             keep_recent=self.config.keep_recent_messages,
+            api_key=api_key,
         )
         if folded is not None:
             await self._record(turn, Role.FAST, folded)
