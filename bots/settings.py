@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from core.admin.config import AdminConfig, Bucket, Quota, SafetyConfig
 from core.config import EngineConfig, Models, ProviderConfig, VoiceConfig
 from core.tools.catalog import RESERVED
 from core.tools.config import ToolsConfig, WebSearchMode, Workflow
@@ -117,6 +118,32 @@ class ToolSettings(BaseSettings):
         )
 
 
+class SafetySettings(BaseSettings):
+    """Rate limits, default daily quotas (0 = no limit) and the secret that encrypts users' own keys."""
+
+    model_config = _section("MINATO_")
+
+    secret_key: SecretStr | None = None
+    rate_messages: float = Field(default=20, ge=0)  # burst; 0 turns the message limit off
+    rate_messages_per_minute: float = Field(default=10, ge=0)
+    rate_audio_seconds: float = Field(default=300, ge=0)  # burst of voice, in seconds; 0 turns it off
+    rate_audio_seconds_per_minute: float = Field(default=120, ge=0)
+    quota_messages: int = Field(default=0, ge=0)
+    quota_voice_minutes: float = Field(default=0, ge=0)
+    quota_tokens: int = Field(default=0, ge=0)
+
+    def to_core(self) -> SafetyConfig:
+        return SafetyConfig(
+            messages=Bucket(self.rate_messages, self.rate_messages_per_minute),
+            audio=Bucket(self.rate_audio_seconds, self.rate_audio_seconds_per_minute),
+            default_quota=Quota(self.quota_messages, self.quota_voice_minutes, self.quota_tokens),
+        )
+
+    @property
+    def secret(self) -> str | None:
+        return self.secret_key.get_secret_value() if self.secret_key else None
+
+
 class VoiceSettings(BaseSettings):
     model_config = _section("MINATO_VOICE_")
 
@@ -207,10 +234,14 @@ class Settings(BaseSettings):
     models: ModelSettings = Field(default_factory=ModelSettings)
     engine: EngineSettings = Field(default_factory=EngineSettings)
     tools: ToolSettings = Field(default_factory=ToolSettings)
+    safety: SafetySettings = Field(default_factory=SafetySettings)
     voice: VoiceSettings = Field(default_factory=VoiceSettings)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     discord: DiscordSettings = Field(default_factory=DiscordSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
+
+    def admin_config(self) -> AdminConfig:
+        return AdminConfig(admins={"telegram": self.telegram.admin_ids, "discord": self.discord.admin_ids})
 
     def engine_config(self) -> EngineConfig:
         e = self.engine

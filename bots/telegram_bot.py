@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from telegram.error import InvalidToken
 from telegram.ext import Application
 
+from adapters.telegram_adapter.admin import attached
 from adapters.telegram_adapter.commands import register_commands
 from adapters.telegram_adapter.handlers import ALLOWED_UPDATES, install
 from adapters.telegram_adapter.pacing import Limits
@@ -16,6 +17,8 @@ from adapters.telegram_adapter.reminders import TelegramReminders
 from adapters.telegram_adapter.runtime import AdapterConfig
 from bots.platforms import PlatformStartError
 from bots.settings import Settings, TelegramSettings
+from core.admin.config import AdminConfig
+from core.admin.service import Admin
 from core.engine import Engine
 
 log = logging.getLogger(__name__)
@@ -44,7 +47,7 @@ def build(settings: Settings, engine: Engine) -> Application:  # type: ignore[ty
         .concurrent_updates(True)
         .build()
     )
-    runtime = install(app, engine, adapter_config(tg))
+    runtime = install(app, engine, adapter_config(tg), Admin(engine, AdminConfig(admins={"telegram": tg.admin_ids})))
     app.bot_data[REMINDERS] = TelegramReminders(app.bot, runtime)
     return app
 
@@ -53,6 +56,8 @@ async def serve(app: Application, tg: TelegramSettings, stop: asyncio.Event) -> 
     """Run until `stop`; then stop fetching, let in-flight replies finish, and shut down."""
     async with app:  # initialize() … shutdown()
         await register_commands(app.bot)
+        admin = attached(app)
+        await admin.attach(app.bot)  # broadcasts a restart interrupted continue now
         assert app.updater is not None
         if tg.webhook_url:
             await app.updater.start_webhook(
@@ -76,6 +81,7 @@ async def serve(app: Application, tg: TelegramSettings, stop: asyncio.Event) -> 
         if reminders is not None:
             reminders.detach()
         await app.updater.stop()
+        await admin.detach()
         await app.stop()  # waits for the handlers still running
 
 

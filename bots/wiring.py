@@ -6,6 +6,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from bots.settings import Settings
+from core.admin.defaults import restore
+from core.admin.gate import Gate
+from core.admin.keys import KeyVault
 from core.engine import Engine
 from core.llm import LLM
 from core.providers import require_key
@@ -31,10 +34,13 @@ async def engine_from(settings: Settings) -> AsyncIterator[Engine]:
         reasoning_effort=config.reasoning_effort,
         max_output_tokens=config.max_output_tokens,
     )
-    engine = Engine(db, llm, config, tools=settings.tools.to_core())
+    gate = Gate(db, settings.safety.to_core(), admins=settings.admin_config(),
+                vault=KeyVault(db, settings.safety.secret))
+    engine = Engine(db, llm, config, gate=gate, tools=settings.tools.to_core())
     scheduler = ReminderScheduler(engine.reminders, engine.users, engine.deliveries)
-    scheduler.start()
     try:
+        await restore(engine)  # models (and voice) admins changed before the last restart
+        scheduler.start()
         yield engine
     finally:
         await scheduler.stop()

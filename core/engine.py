@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from core.account import Account
+from core.admin.gate import Gate
 from core.config import EngineConfig, Role
 from core.events import Activity, ActivityKind, FinalText, Notice, ReplyEvent, TextDelta, Transcript, VoiceReply
 from core.history import maybe_summarize, to_input
@@ -65,6 +66,7 @@ class Engine:
         llm: LLM,
         config: EngineConfig,
         *,
+        gate: Gate | None = None,
         tools: ToolsConfig | None = None,
         router: Router | None = None,
     ) -> None:
@@ -86,6 +88,8 @@ class Engine:
         self.account = Account(self.users, self.conversations, facts=self.facts)
         self.transcriber = Transcriber(llm.client, config.models.stt, config.voice)
         self.speaker = Speaker(llm.client, config.models.tts, config.voice)
+        # Bans, allowlist, quotas and rate limits; with no gate given, only the stored admin decisions apply.
+        self.gate = gate or Gate(db)
         # One lock per conversation scope keeps a user's turns in order and their history coherent.
         # Weak values: a lock lives only while some turn holds or awaits it, so idle users cost nothing.
         self._locks: weakref.WeakValueDictionary[Scope, asyncio.Lock] = weakref.WeakValueDictionary()
@@ -112,6 +116,11 @@ class Engine:
         scope = Scope(turn.platform, turn.chat_id, turn.user_id)
         async with self._lock(scope):
             user = await self.users.touch(turn.platform, turn.user_id, turn.display_name, turn.language_hint)
+            admission = await self.gate.admit(turn, user)
+            if admission.refused:  # nothing is stored and no model is called (see core/admin/gate.py)
+                if admission.notice is not None:
+                    yield admission.notice
+                return
             delivery = delivery_for(user.reply_mode, spoke=turn.audio is not None)
             yield Activity(ActivityKind.TYPING if delivery.text else ActivityKind.RECORDING)
             heard: str | None = None
@@ -132,7 +141,7 @@ class Engine:
                     "text_truncated",
                     t("text_truncated", prepared.language, limit=self.config.max_input_chars),
                 )
-            async for event in self._reply(turn, prepared, delivery):
+            async for event in self._reply(turn, prepared, delivery, admission.api_key):
                 yield event
 
     async def _listen(self, turn: Turn, user: User, scope: Scope) -> str | Notice:
@@ -174,7 +183,9 @@ class Engine:
         await self.conversations.add(conversation_id, scope, "user", stored, kind=kind, language=language)
         return Prepared(user, scope, conversation_id, text[: self.config.max_input_chars], language, len(text))
 
-    async def _reply(self, turn: Turn, p: Prepared, delivery: Delivery) -> AsyncIterator[ReplyEvent]:
+    async def _reply(
+        self, turn: Turn, p: Prepared, delivery: Delivery, api_key: str | None = None
+    ) -> AsyncIterator[ReplyEvent]:
         summary = await self.conversations.summary(p.conversation_id)
         facts = await self.facts.all(turn.platform, turn.user_id)
         context = Context(
@@ -188,7 +199,7 @@ class Engine:
         history = await self.conversations.unsummarized(p.conversation_id)
         # The stored copy of the current message is complete; the model gets it within the input limit.
         items = to_input(history[:-1], p.text, turn.images)
-        route = await self.router.route(p.text, images=bool(turn.images))
+        route = await self.router.route(p.text, images=bool(turn.images), api_key=api_key)
         if route.classification is not None:
             await self._record(turn, Role.FAST, route.classification)
         request = Request(
@@ -196,6 +207,7 @@ class Engine:
             instructions=build_instructions(context),
             input=items,
             cache_key=cache_key_for(turn.platform, turn.user_id),
+            api_key=api_key,
         )
         tool_context = ToolContext(turn.platform, turn.chat_id, turn.user_id, p.language, p.user.timezone)
         answer: Answer | None = None
@@ -244,6 +256,7 @@ class Engine:
             language=p.language,
             budget=self.config.history_token_budget,
             keep_recent=self.config.keep_recent_messages,
+            api_key=api_key,
         )
         if folded is not None:
             await self._record(turn, Role.FAST, folded)

@@ -57,6 +57,8 @@ class FakeTelegram:
         self.limits = limits
         self.calls: list[Call] = []
         self.sent: dict[tuple[int, int], Sent] = {}
+        self.incoming: set[tuple[int, int]] = set()  # users' messages, as (chat, message id)
+        self.deleted: list[tuple[int, int]] = []
         self.commands: dict[str | None, list[dict[str, str]]] = {}
         self.files: dict[str, tuple[str, bytes]] = {}
         self.provoked_429s = 0
@@ -274,8 +276,12 @@ class FakeTelegram:
         return True
 
     async def _m_deleteMessage(self, p: dict[str, Any], f: dict[str, bytes]) -> Any:
-        if self.sent.pop((int(p["chat_id"]), int(p["message_id"])), None) is None:
+        key = (int(p["chat_id"]), int(p["message_id"]))
+        # Bots may delete their own messages, and users' messages in private chats.
+        if self.sent.pop(key, None) is None and not (key[0] > 0 and key in self.incoming):
             raise ApiError(400, "Bad Request: message to delete not found")
+        self.incoming.discard(key)
+        self.deleted.append(key)
         return True
 
     def _visible(self, text: str, parse_mode: str | None) -> str:
@@ -359,6 +365,7 @@ class FakeTelegram:
         """A `message` update; entities for /commands and @mentions are computed like Telegram's."""
         body: dict[str, Any] = {"message_id": self.new_message_id(), "date": int(time.time()),
                                 "chat": chat.as_dict(), "from": user.as_dict(), **media}
+        self.incoming.add((chat.id, body["message_id"]))
         if text is not None:
             body["text"] = text
             if found := entities(text):
