@@ -26,6 +26,7 @@ from adapters.discord_adapter.incoming import (
     to_turn,
 )
 from adapters.discord_adapter.outgoing import ChannelSink, deliver
+from adapters.discord_adapter.reminders import DiscordReminders
 from bots.platforms import PlatformStartError
 from bots.settings import DiscordSettings, Settings
 from core.admin.config import AdminConfig
@@ -99,6 +100,7 @@ class MinatoDiscord(discord.Client):
                 log.warning("%d reply(ies) still running after %.0f s; closing anyway", len(late), timeout)
 
     async def setup_hook(self) -> None:
+        self.engine.deliveries.register(PLATFORM, DiscordReminders(self, self.engine))
         # Broadcasts a restart interrupted continue now (they pace themselves; DMs need no gateway).
         await self.admin.attach(PLATFORM, admin_commands.DiscordDelivery(self))
         await self.tree.set_translator(commands.CatalogTranslator())
@@ -185,6 +187,7 @@ async def serve(client: MinatoDiscord, token: str, stop: asyncio.Event) -> None:
             running.result()  # re-raises LoginFailure / PrivilegedIntentsRequired
             return
         await client.drain()
+        client.engine.deliveries.unregister(PLATFORM)  # reminders wait in the database for the next start
         await client.close()
         with contextlib.suppress(asyncio.CancelledError):
             await running

@@ -5,14 +5,18 @@ Each section reads its own variables (names are a contract, see .env.example).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from core.admin.config import AdminConfig, Bucket, Quota, SafetyConfig
 from core.config import EngineConfig, Models, ProviderConfig, VoiceConfig
+from core.tools.catalog import RESERVED
+from core.tools.config import ToolsConfig, WebSearchMode, Workflow
+from core.tools.n8n import WorkflowFileError, load_workflows
 
 _DEFAULT_MODELS = Models()
 _DEFAULT_VOICE = VoiceConfig()
@@ -75,6 +79,43 @@ class EngineSettings(BaseSettings):
     keep_recent_messages: int = Field(default=8, ge=0)
     max_output_tokens: int = Field(default=2048, ge=16)
     log_level: str = "INFO"
+
+
+class ToolSettings(BaseSettings):
+    model_config = _section("MINATO_")
+
+    web_search: WebSearchMode = WebSearchMode.AUTO
+    searxng_url: str | None = None
+    n8n_workflows: Path | None = None  # a JSON or TOML file listing the workflows
+    tool_timeout: float = Field(default=20.0, gt=0)
+    tool_rounds: int = Field(default=5, ge=1, le=20)
+
+    @field_validator("searxng_url", "n8n_workflows", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _workflows_load(self) -> ToolSettings:
+        self.workflows()  # a broken workflow file stops startup with its reason, not the first turn
+        return self
+
+    def workflows(self) -> tuple[Workflow, ...]:
+        if self.n8n_workflows is None:
+            return ()
+        try:
+            return load_workflows(self.n8n_workflows, RESERVED)
+        except WorkflowFileError as exc:
+            raise ValueError(str(exc)) from exc
+
+    def to_core(self) -> ToolsConfig:
+        return ToolsConfig(
+            web_search=self.web_search,
+            searxng_url=self.searxng_url or None,
+            timeout=self.tool_timeout,
+            max_rounds=self.tool_rounds,
+            workflows=self.workflows(),
+        )
 
 
 class SafetySettings(BaseSettings):
@@ -192,6 +233,7 @@ class Settings(BaseSettings):
     provider: ProviderSettings = Field(default_factory=ProviderSettings)
     models: ModelSettings = Field(default_factory=ModelSettings)
     engine: EngineSettings = Field(default_factory=EngineSettings)
+    tools: ToolSettings = Field(default_factory=ToolSettings)
     safety: SafetySettings = Field(default_factory=SafetySettings)
     voice: VoiceSettings = Field(default_factory=VoiceSettings)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)

@@ -13,6 +13,7 @@ from adapters.telegram_adapter.admin import attached
 from adapters.telegram_adapter.commands import register_commands
 from adapters.telegram_adapter.handlers import ALLOWED_UPDATES, install
 from adapters.telegram_adapter.pacing import Limits
+from adapters.telegram_adapter.reminders import TelegramReminders
 from adapters.telegram_adapter.runtime import AdapterConfig
 from bots.platforms import PlatformStartError
 from bots.settings import Settings, TelegramSettings
@@ -21,6 +22,9 @@ from core.admin.service import Admin
 from core.engine import Engine
 
 log = logging.getLogger(__name__)
+
+# Where build() leaves the reminder port for serve() (bot_data is the Application's own dict for such things).
+REMINDERS = "minato.reminders"
 
 
 def adapter_config(tg: TelegramSettings) -> AdapterConfig:
@@ -43,7 +47,8 @@ def build(settings: Settings, engine: Engine) -> Application:  # type: ignore[ty
         .concurrent_updates(True)
         .build()
     )
-    install(app, engine, adapter_config(tg), Admin(engine, AdminConfig(admins={"telegram": tg.admin_ids})))
+    runtime = install(app, engine, adapter_config(tg), Admin(engine, AdminConfig(admins={"telegram": tg.admin_ids})))
+    app.bot_data[REMINDERS] = TelegramReminders(app.bot, runtime)
     return app
 
 
@@ -68,8 +73,13 @@ async def serve(app: Application, tg: TelegramSettings, stop: asyncio.Event) -> 
             await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
             log.info("Telegram: long polling as @%s", app.bot.username)
         await app.start()
+        reminders: TelegramReminders | None = app.bot_data.get(REMINDERS)
+        if reminders is not None:
+            reminders.attach()  # only now can the bot send: due reminders start flowing
         await stop.wait()
         log.info("Telegram: stopping; replies in progress are finished first")
+        if reminders is not None:
+            reminders.detach()
         await app.updater.stop()
         await admin.detach()
         await app.stop()  # waits for the handlers still running

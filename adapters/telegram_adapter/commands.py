@@ -18,7 +18,7 @@ from core.language import normalize
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "help", "reset", "voice", "name", "language", "memory", "forget")
+COMMANDS = ("start", "help", "reset", "voice", "name", "language", "timezone", "memory", "forget")
 FORGET = "forget"
 
 
@@ -75,6 +75,7 @@ class Commands:
                 "voice": lambda: account.set_reply_mode(person, argument),
                 "name": lambda: account.set_name(person, argument),
                 "language": lambda: account.set_language(person, argument),
+                "timezone": lambda: account.set_timezone(person, argument),
                 "memory": lambda: account.memory(person, chat),
             }
             text = await answers[command]()

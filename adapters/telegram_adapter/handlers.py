@@ -25,7 +25,7 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("handling update %s failed", update_id, exc_info=context.error)
 
 
-def install(app: Application, engine: Engine, config: AdapterConfig, admin: Admin) -> None:  # type: ignore[type-arg]
+def install(app: Application, engine: Engine, config: AdapterConfig, admin: Admin) -> Runtime:  # type: ignore[type-arg]
     """Add Minato's handlers. Known commands first; every other message (text, voice, photos…) after."""
     runtime = Runtime(engine, config)
     commands = Commands(runtime)
@@ -37,3 +37,4 @@ def install(app: Application, engine: Engine, config: AdapterConfig, admin: Admi
     app.add_handler(CallbackQueryHandler(commands.on_forget_answer, pattern=rf"^{FORGET}:(yes|no):\d+$"))
     app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & chats, Messages(runtime).on_message))
     app.add_error_handler(_on_error)
+    return runtime

@@ -78,6 +78,10 @@ class Reply:
     status: int | None = None  # answer this HTTP status before any stream
     incomplete: str | None = None  # end with response.incomplete for this reason
     delay: float = 0.0  # extra wait before the first event
+    # (title, url) pages the built-in web search found: a web_search_call item, then url_citation annotations
+    citations: list[tuple[str, str]] = field(default_factory=list)
+    # a reasoning item first; its encrypted content is sent only when the request includes it
+    reasoning: str | None = None
 
 
 @dataclass
@@ -222,7 +226,11 @@ class FakeOpenAI:
         if self.latency.first_token:
             await asyncio.sleep(self.latency.first_token)
         output: list[dict[str, Any]] = []
-        for index, (name, args) in enumerate(reply.function_calls):
+        for item in self._leading_items(body, reply, rid):
+            await send("response.output_item.added", output_index=len(output), item=item)
+            await send("response.output_item.done", output_index=len(output), item=item)
+            output.append(item)
+        for index, (name, args) in enumerate(reply.function_calls, start=len(output)):
             item = {"id": f"fc_{rid}_{index}", "type": "function_call", "status": "completed",
                     "call_id": f"call_{rid}_{index}", "name": name, "arguments": json.dumps(args)}
             await send("response.output_item.added", output_index=index, item={**item, "arguments": ""})
@@ -238,6 +246,7 @@ class FakeOpenAI:
                              "content": []})
             await send("response.content_part.added", item_id=mid, output_index=index, content_index=0,
                        part={"type": "output_text", "text": "", "annotations": []})
+            annotations = self._annotations(text, reply.citations)
             tokens = re.findall(r"\S+\s*|\s+", text)
             for count, token in enumerate(tokens):
                 if reply.fail_after is not None and count >= reply.fail_after:
@@ -250,7 +259,7 @@ class FakeOpenAI:
             if reply.fail_after is not None:
                 await self._fail(send, shell, reply)
                 return response
-            part = {"type": "output_text", "text": text, "annotations": []}
+            part = {"type": "output_text", "text": text, "annotations": annotations}
             await send("response.output_text.done", item_id=mid, output_index=index, content_index=0, text=text,
                        logprobs=[])
             await send("response.content_part.done", item_id=mid, output_index=index, content_index=0, part=part)
@@ -271,6 +280,25 @@ class FakeOpenAI:
             await send("response.completed", response={**final, "status": "completed"})
         await response.write_eof()
         return response
+
+    def _leading_items(self, body: dict[str, Any], reply: Reply, rid: str) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        if reply.reasoning is not None:
+            item: dict[str, Any] = {"id": f"rs_{rid}", "type": "reasoning", "summary": []}
+            if "reasoning.encrypted_content" in (body.get("include") or []):
+                item["encrypted_content"] = reply.reasoning
+            items.append(item)
+        if reply.citations:
+            sources = [{"type": "url", "url": url} for _, url in reply.citations]
+            items.append({"id": f"ws_{rid}", "type": "web_search_call", "status": "completed",
+                          "action": {"type": "search", "query": "fake search", "sources": sources}})
+        return items
+
+    @staticmethod
+    def _annotations(text: str, citations: list[tuple[str, str]]) -> list[dict[str, Any]]:
+        """One url_citation per page, each covering the whole text (enough for a client to render links)."""
+        return [{"type": "url_citation", "start_index": 0, "end_index": len(text), "title": title, "url": url}
+                for title, url in citations]
 
     async def _fail(self, send: Callable[..., Any], shell: dict[str, Any], reply: Reply) -> None:
         if reply.failure_event == "response.failed":
