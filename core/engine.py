@@ -125,7 +125,7 @@ class Engine:
             yield Activity(ActivityKind.TYPING if delivery.text else ActivityKind.RECORDING)
             heard: str | None = None
             if turn.audio is not None:
-                outcome = await self._listen(turn, user, scope)
+                outcome = await self._listen(turn, user, scope, admission.api_key)
                 if isinstance(outcome, Notice):
                     yield outcome
                     return
@@ -144,13 +144,13 @@ class Engine:
             async for event in self._reply(turn, prepared, delivery, admission.api_key):
                 yield event
 
-    async def _listen(self, turn: Turn, user: User, scope: Scope) -> str | Notice:
+    async def _listen(self, turn: Turn, user: User, scope: Scope, api_key: str | None) -> str | Notice:
         """The words of the turn's voice note, or the Notice to show; a note that fails is still recorded."""
         assert turn.audio is not None
         # A wrong language hint hurts recognition, so only a language the user chose is passed.
         hint = user.language if user.language_pinned else None
         try:
-            heard = await self.transcriber.transcribe(turn.audio.data, hint)
+            heard = await self.transcriber.transcribe(turn.audio.data, hint, api_key=api_key)
         except VoiceError as exc:
             log.info("voice note from %s/%s not transcribed: %s", turn.platform, turn.user_id, exc.problem.value)
             conversation_id = await self.conversations.current(scope)
@@ -213,7 +213,9 @@ class Engine:
         answer: Answer | None = None
         # Voice replies are synthesised sentence by sentence while the model still streams.
         synthesis = (
-            self.speaker.start(voice=p.user.voice, language=p.language, user_text=p.text) if delivery.voice else None
+            self.speaker.start(voice=p.user.voice, language=p.language, user_text=p.text, api_key=api_key)
+            if delivery.voice
+            else None
         )
         try:
             try:

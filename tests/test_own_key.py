@@ -11,6 +11,7 @@ from tests.admin_support import SECRET, build, production_logs
 from tests.conftest import TEST_KEY
 from tests.conversation import Person
 from tests.fakes.openai_server import Reply
+from tests.voice_samples import recognise, speech
 
 USER_KEY = "sk-proj-amelie-0123456789abcdefghijklmnopqrstuvwxyz"
 BOT_TOKEN = "123456:AAE-telegram-bot-token-secret"
@@ -82,3 +83,20 @@ async def test_key_stored_under_another_secret_falls_back_to_the_shared_key(db, 
     await Person(build(db, provider, secret="a-different-secret-after-rotation"), "Sam", user_id="7").says(
         "Hello, does this still work after the secret changed?")
     assert fake_openai.headers[-1]["Authorization"] == f"Bearer {TEST_KEY}"
+
+
+async def test_own_key_also_pays_for_voice_notes_heard_and_spoken(db, provider, fake_openai) -> None:
+    """Regression: speech-to-text and text-to-speech used the shared key even for users with their own."""
+    engine = build(db, provider, secret=SECRET)
+    fake_openai.transcriber = recognise
+    user = await engine.users.touch("terminal", "7", "Amélie", "fr")
+    await OwnKey(engine).command(user, USER_KEY, private=True)
+
+    heard = await Person(engine, "Amélie", user_id="7").speaks(speech("fr"))
+    assert heard.voice is not None
+    assert {auth for _, auth in fake_openai.audio_auth} == {f"Bearer {USER_KEY}"}
+    assert {endpoint for endpoint, _ in fake_openai.audio_auth} == {"transcriptions", "speech"}
+
+    fake_openai.audio_auth.clear()
+    assert (await Person(engine, "Bob", user_id="8").speaks(speech("en"))).voice is not None
+    assert {auth for _, auth in fake_openai.audio_auth} == {f"Bearer {TEST_KEY}"}

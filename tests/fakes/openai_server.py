@@ -132,6 +132,8 @@ class FakeOpenAI:
         self.requests: list[dict[str, Any]] = []
         self.paths: list[str] = []
         self.headers: list[dict[str, str]] = []
+        # The Authorization header of each audio request, as (endpoint, header), in arrival order.
+        self.audio_auth: list[tuple[str, str]] = []
         self.transcriptions: list[AudioUpload] = []
         self.transcripts: deque[str] = deque()
         self.transcriber: Callable[[AudioUpload], str] | None = None
@@ -316,6 +318,7 @@ class FakeOpenAI:
         fields = {k: str(v) for k, v in form.items() if k != "file"}
         audio = AudioUpload(fields.get("model", ""), upload.filename, upload.content_type, upload.file.read(), fields)
         self.transcriptions.append(audio)
+        self.audio_auth.append(("transcriptions", request.headers.get("Authorization", "")))
         if self.latency.stt:
             await asyncio.sleep(self.latency.stt)
         if self.transcription_delay is not None:
@@ -343,6 +346,7 @@ class FakeOpenAI:
     async def _speech(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.speeches.append(body)
+        self.audio_auth.append(("speech", request.headers.get("Authorization", "")))
         if self.latency.tts or self.latency.tts_per_char:
             await asyncio.sleep(self.latency.tts + len(body.get("input", "")) * self.latency.tts_per_char)
         if self.speech_hook is not None:
