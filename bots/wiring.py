@@ -13,6 +13,7 @@ from core.engine import Engine
 from core.llm import LLM
 from core.providers import require_key
 from core.store import open_database
+from core.store.events import HandledEvents
 from core.tools.scheduler import ReminderScheduler
 
 
@@ -27,6 +28,7 @@ async def engine_from(settings: Settings) -> AsyncIterator[Engine]:
     require_key(provider)  # MissingProviderKey names the variables to set
     config = settings.engine_config()
     db = await open_database(settings.store.database_url)
+    await HandledEvents(db).prune()
     llm = LLM(
         provider,
         config.models,
