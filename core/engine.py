@@ -132,7 +132,9 @@ class Engine:
                 heard = outcome
             prepared = await self._prepare(turn, user, scope, heard)
             if prepared is None:
-                yield Notice("empty_message", t("empty_message", user.language))
+                # A bare @mention in a group is someone calling Minato over, not a message gone missing.
+                key = "empty_message" if turn.is_private else "summoned"
+                yield Notice(key, t(key, user.language, name=user.name))
                 return
             if heard is not None:
                 yield Transcript(heard, prepared.language)
