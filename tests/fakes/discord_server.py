@@ -20,6 +20,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from tests.fakes.discord_payloads import guild_payload, now_iso, thread_payload, user_payload
+from tests.fakes.loopback import serve
 
 MESSAGE_CONTENT_INTENT = 1 << 15
 VOICE_FLAG = 8192
@@ -111,12 +112,7 @@ class FakeDiscord:
         r.add_patch(f"{api}/webhooks/{{app}}/{{token}}/messages/{{message}}", self._edit_webhook_message)
         r.add_get("/attachments/{id}/{name}", self._cdn)
         r.add_get("/gateway", self._gateway)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.root = f"http://127.0.0.1:{port}"
+        self._runner, self.root = await serve(app)
 
     async def close(self) -> None:
         for ws in list(self._sockets):

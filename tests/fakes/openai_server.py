@@ -27,6 +27,8 @@ import av
 import numpy as np
 from aiohttp import web
 
+from tests.fakes.loopback import serve
+
 CONTEXT_LINE = re.compile(r"User: (?P<name>.+?) · language: .+? \((?P<lang>[\w-]+)\)")
 
 # What an obedient model would say first, per language (the fake needs no more than a greeting).
@@ -160,12 +162,7 @@ class FakeOpenAI:
             app.router.add_post(f"{root}/responses", self._responses)
             app.router.add_post(f"{root}/audio/transcriptions", self._transcriptions)
             app.router.add_post(f"{root}/audio/speech", self._speech)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.root = f"http://127.0.0.1:{port}"
+        self._runner, self.root = await serve(app)
         self.base_url = f"{self.root}/v1"
         return self.base_url
 

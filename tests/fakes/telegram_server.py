@@ -19,6 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.loopback import serve
 from tests.fakes.telegram_objects import ApiError, Call, FakeChat, FakeUser, Sent, entities, visible_text
 
 _JSON_FIELDS = {"reply_parameters", "reply_markup", "entities", "caption_entities", "commands", "allowed_updates",
@@ -84,12 +85,7 @@ class FakeTelegram:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._file)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.root = f"http://127.0.0.1:{port}"
+        self._runner, self.root = await serve(app)
         return self.root
 
     async def close(self) -> None:

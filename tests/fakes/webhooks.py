@@ -12,6 +12,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.loopback import serve
+
 Handler = Callable[[dict[str, Any]], Awaitable[tuple[int, Any]]]
 
 
@@ -32,12 +34,7 @@ class FakeWebhooks:
         app = web.Application()
         app.router.add_post("/{path:.*}", self._post)
         app.router.add_get("/search", self._search)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.root = f"http://127.0.0.1:{port}"
+        self._runner, self.root = await serve(app)
         return self.root
 
     async def close(self) -> None:
