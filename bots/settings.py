@@ -24,7 +24,8 @@ IdList = Annotated[frozenset[str], NoDecode]
 
 
 def _section(prefix: str = "") -> SettingsConfigDict:
-    return SettingsConfigDict(env_prefix=prefix, env_file=".env", extra="ignore", frozen=True)
+    # Empty values (`TELEGRAM_BOT_TOKEN=` as in .env.example) mean "not set", not "set to nothing".
+    return SettingsConfigDict(env_prefix=prefix, env_file=".env", extra="ignore", frozen=True, env_ignore_empty=True)
 
 
 def _split_ids(value: object) -> object:
