@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from dataclasses import dataclass
 
 from core.account import Account
@@ -96,7 +96,7 @@ class Engine:
 
     async def announce(
         self, platform: str, user_id: str, text: str, language: str, as_voice: bool
-    ) -> AsyncIterator[ReplyEvent]:
+    ) -> AsyncGenerator[ReplyEvent, None]:
         """The events of a message Minato sends on its own (a due reminder), for an adapter's delivery port."""
         user = await self.users.get(platform, user_id)
         async for event in announce(
@@ -111,7 +111,7 @@ class Engine:
             lock = self._locks[scope] = asyncio.Lock()
         return lock
 
-    async def respond(self, turn: Turn) -> AsyncIterator[ReplyEvent]:
+    async def respond(self, turn: Turn) -> AsyncGenerator[ReplyEvent, None]:
         """Answer one turn. Never raises for provider trouble: the user gets a Notice in their language."""
         scope = Scope(turn.platform, turn.chat_id, turn.user_id)
         async with self._lock(scope):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -120,7 +121,7 @@ class LLM:
         params.update(request.extra)
         return params
 
-    async def stream(self, request: Request) -> AsyncIterator[str | Completion]:
+    async def stream(self, request: Request) -> AsyncGenerator[str | Completion, None]:
         """Yield text deltas as they arrive, then exactly one Completion. Raises ProviderError."""
         params = self.params(request)
         shown: list[str] = []
@@ -163,9 +164,12 @@ class LLM:
 
     async def complete(self, request: Request) -> Completion:
         """The whole response at once (still streamed underneath, as every call is)."""
-        async for item in self.stream(request):
-            if isinstance(item, Completion):
-                return item
+        # Closed here, not by the garbage collector: returning mid-iteration would leave the HTTP stream's
+        # generators suspended, to be finalised later in whatever task happens to be running.
+        async with contextlib.aclosing(self.stream(request)) as events:
+            async for item in events:
+                if isinstance(item, Completion):
+                    return item
         raise ProviderError(Failure.UNAVAILABLE)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from typing import Any, Protocol
 
@@ -174,12 +174,12 @@ class Delivery:
             await self.sink.send(chunk)
 
 
-async def deliver(events: AsyncIterator[ReplyEvent], sink: Sink, *, interval: float = 1.0) -> None:
+async def deliver(events: AsyncGenerator[ReplyEvent, None], sink: Sink, *, interval: float = 1.0) -> None:
     """Show a reply stream on Discord. Activity and transcript events only keep the typing indicator going."""
     delivery = Delivery(sink, interval)
     await delivery.start_typing()
     try:
-        async with contextlib.aclosing(events) as stream:  # type: ignore[type-var]
+        async with contextlib.aclosing(events) as stream:
             async for event in stream:
                 if isinstance(event, TextDelta):
                     delivery.streamed += event.text

@@ -13,8 +13,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, TelegramError
@@ -75,15 +76,18 @@ class Delivery:
         self.so_far = ""
         self.text_sent = False
 
-    async def run(self, events: AsyncIterator[ReplyEvent]) -> None:
+    async def run(self, events: AsyncGenerator[ReplyEvent, None]) -> None:
         try:
-            async for event in events:
-                try:
-                    await self.on(event)
-                except TelegramError as exc:
-                    # Blocked by the user, chat gone or migrated…: keep consuming, so the engine finishes the
-                    # turn and stores the reply either way.
-                    log.error("Telegram refused part of a reply in chat %s: %s", self.target.chat_id, exc.message)
+            # aclosing: if delivery is cancelled midway, the engine's turn is closed now, not by the GC.
+            async with contextlib.aclosing(events) as stream:
+                async for event in stream:
+                    try:
+                        await self.on(event)
+                    except TelegramError as exc:
+                        # Blocked by the user, chat gone or migrated…: keep consuming, so the engine finishes the
+                        # turn and stores the reply either way.
+                        log.error("Telegram refused part of a reply in chat %s: %s", self.target.chat_id,
+                                  exc.message)
         finally:
             self.indicator.stop()
 
