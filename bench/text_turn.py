@@ -134,7 +134,8 @@ async def main(turns: int) -> tuple[Report, Report]:
 
 def cli() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--turns", type=int, default=150, help="turns in the zero-latency run (the realistic runs: 2/5 and 1/5 of it)")
+    parser.add_argument("--turns", type=int, default=150,
+                        help="turns in the zero-latency run (the realistic runs: 2/5 and 1/5 of it)")
     args = parser.parse_args()
     overhead, first = asyncio.run(main(args.turns))
     for report, stem in ((overhead, "overhead"), (first, "first_text")):

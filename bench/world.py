@@ -11,6 +11,7 @@ The store is a real SQLite file in a temporary directory, as in production.
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 import time
 from collections.abc import AsyncIterator, Callable
@@ -52,6 +53,7 @@ class TimedOpenAI(FakeOpenAI):
     def __init__(self, latency: Latency | None = None) -> None:
         super().__init__(latency)
         self.spans: list[Span] = []
+        self._by_key: dict[str, list[Span]] = {}
 
     async def _responses(self, request: web.Request) -> web.StreamResponse:
         start = time.monotonic()
@@ -59,7 +61,9 @@ class TimedOpenAI(FakeOpenAI):
         try:
             return await super()._responses(request)
         finally:
-            self.spans.append(Span("llm", start, time.monotonic(), body.get("prompt_cache_key") or ""))
+            span = Span("llm", start, time.monotonic(), body.get("prompt_cache_key") or "")
+            self.spans.append(span)
+            self._by_key.setdefault(span.key, []).append(span)
 
     async def _transcriptions(self, request: web.Request) -> web.Response:
         start = time.monotonic()
@@ -77,8 +81,7 @@ class TimedOpenAI(FakeOpenAI):
 
     def llm_span(self, user_id: int, after: float) -> Span | None:
         """The first chat request for this Telegram user that started after `after`."""
-        key = cache_key_for("telegram", str(user_id))
-        found = [s for s in self.spans if s.kind == "llm" and s.key == key and s.start >= after]
+        found = [s for s in self._by_key.get(cache_key_for("telegram", str(user_id)), []) if s.start >= after]
         return min(found, key=lambda s: s.start) if found else None
 
 
@@ -86,6 +89,19 @@ class TimedTelegram(FakeTelegram):
     def __init__(self, *, limits: FloodLimits | None = None) -> None:
         super().__init__(limits=limits)
         self.handed_out: dict[int, float] = {}
+        self._replied: dict[int, asyncio.Event] = {}
+
+    def expect_reply(self, chat_id: int) -> asyncio.Event:
+        """An event set by the next message the bot sends to this chat."""
+        event = self._replied[chat_id] = asyncio.Event()
+        return event
+
+    async def _m_sendMessage(self, p: dict[str, Any], f: dict[str, bytes]) -> Any:
+        result = await super()._m_sendMessage(p, f)
+        event = self._replied.pop(int(p["chat_id"]), None)
+        if event is not None:
+            event.set()
+        return result
 
     async def _m_getUpdates(self, p: dict[str, Any], f: dict[str, bytes]) -> Any:
         updates = await super()._m_getUpdates(p, f)
