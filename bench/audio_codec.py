@@ -23,9 +23,9 @@ from core.voice.audio import OPUS_RATE, Samples, decode, encode_ogg
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "voice" / "fr.ogg"
 SECONDS = 60.0
-ROUNDS = 5
+ROUNDS = 3
 TARGET = 50.0
-SWEEP = (10, 8, 7, 6, 5)
+SWEEP = (10, 7, 6, 5)
 
 
 def _best(action: Callable[[], object], rounds: int) -> float:
