@@ -10,7 +10,7 @@ latency with a long reply (~100 tokens: drafts, then the final message).
 - First visible text = update handed out → first draft/edit/message carrying text; floor = LLM first-token
   latency + one Bot API round trip (median sendChatAction through PTB on the same fake).
 
-Run: python -m bench.text_turn [--turns N]
+Run: python -m bench.text_turn [--turns N] [--first-draft-at-once (an experiment: see the README)]
 """
 
 from __future__ import annotations
@@ -18,12 +18,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from openai._utils._transform import async_maybe_transform
 from openai.types.responses.response_create_params import ResponseCreateParamsStreaming
 
+from adapters.telegram_adapter.streaming import TextStream
 from bench.report import Report, percentile
 from bench.turns import LONG_REPLY, TurnTimes, drive, warm_up
 from bench.world import REALISTIC, ZERO, world
@@ -119,6 +122,7 @@ async def main(turns: int) -> tuple[Report, Report]:
             "history_items_last_request": m.history, "openai_sdk_param_transform_ms": ms(m.sdk_transform),
             "overhead_ms": {"p50": ms(p50), "p90": ms(percentile(over, 90)), "p99": ms(p99), "max": ms(max(over))},
             "before_llm_ms_p50": ms(percentile([t.before_llm for t in times], 50)),
+            "to_chat_action_ms_p50": ms(percentile([t.to_action for t in times], 50)),
             "after_llm_ms_p50": ms(percentile([t.after_llm - t.pacing for t in times], 50)),
             "pacing_ms": {"p50": ms(percentile(pacing, 50)), "max": ms(max(pacing))},
             "provider_ms_p50": ms(percentile([t.provider for t in times], 50)),
@@ -132,13 +136,37 @@ async def main(turns: int) -> tuple[Report, Report]:
     return overhead, first
 
 
+@contextmanager
+def first_draft_at_once() -> Iterator[None]:
+    """Experiment for the proposal in the README, not the product: the first draft goes on the first delta."""
+    original = TextStream.__init__
+
+    def started(self: TextStream, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        self._started = True  # skip the one-interval hold before the first preview
+
+    TextStream.__init__ = started  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        TextStream.__init__ = original  # type: ignore[method-assign]
+
+
 def cli() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=150,
                         help="turns in the zero-latency run (the realistic runs: 2/5 and 1/5 of it)")
+    parser.add_argument("--first-draft-at-once", action="store_true",
+                        help="experiment: no hold before the first draft (saved as *_first_draft_at_once.json)")
     args = parser.parse_args()
-    overhead, first = asyncio.run(main(args.turns))
-    for report, stem in ((overhead, "overhead"), (first, "first_text")):
+    suffix = ""
+    if args.first_draft_at_once:
+        suffix = "_first_draft_at_once"
+        with first_draft_at_once():
+            overhead, first = asyncio.run(main(args.turns))
+    else:
+        overhead, first = asyncio.run(main(args.turns))
+    for report, stem in ((overhead, f"overhead{suffix}"), (first, f"first_text{suffix}")):
         report.print()
         print(f"saved {report.save(stem)}")
 

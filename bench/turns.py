@@ -40,6 +40,7 @@ class TurnTimes:
     pacing: float  # the final message waiting, on purpose, for the chat's flood slot
     first_text: float  # → first draft / edit / message carrying text
     before_llm: float  # → chat request received by the fake OpenAI server
+    to_action: float  # → the "typing…" chat action received (the bot awaits it before the engine goes on)
     after_llm: float  # stream finished → final message received (pacing included)
     drafts: int
 
@@ -58,12 +59,14 @@ def timeline(world: World, heard: Delivered, user_id: int) -> TurnTimes | None:
     if start is None or span is None or not finals:
         return None
     final = finals[-1]
+    actions = [c.at for c in heard.calls if c.method == "sendChatAction"]
     return TurnTimes(
         total=final.at - start,
         provider=span.seconds,
         pacing=pacing_wait(heard.calls, final, span.end),
         first_text=texts[0].at - start,
         before_llm=span.start - start,
+        to_action=(actions[0] if actions else span.start) - start,
         after_llm=final.at - span.end,
         drafts=sum(c.method == "sendMessageDraft" for c in texts),
     )
