@@ -23,12 +23,17 @@ import argparse
 import asyncio
 import random
 import time
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from dataclasses import asdict, dataclass, replace
 
+from adapters.telegram_adapter.runtime import AdapterConfig
 from bench.politeness import most_in_window, writes
 from bench.report import Report, cpu_seconds, peak_rss_mb, percentile
 from bench.turns import TurnTimes, timeline
 from bench.world import REALISTIC, World, world
+from bots import telegram_bot
+from bots.settings import TelegramSettings
 from tests.fakes.telegram_objects import Call
 from tests.fakes.telegram_server import WRITES, FloodLimits
 from tests.telegram_chat import Delivered, TgUser
@@ -136,6 +141,22 @@ def report(load: Load, outcome: Outcome) -> Report:
     return r
 
 
+@contextmanager
+def bot_wide_cap(per_second: int) -> Iterator[None]:
+    """Experiment, not the product: the bot paces itself to `per_second` writes overall instead of 30."""
+    original = telegram_bot.adapter_config
+
+    def capped(tg: TelegramSettings) -> AdapterConfig:
+        config = original(tg)
+        return replace(config, limits=replace(config.limits, total_per_second=per_second))
+
+    telegram_bot.adapter_config = capped
+    try:
+        yield
+    finally:
+        telegram_bot.adapter_config = original
+
+
 def cli() -> None:
     default = Load()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -144,11 +165,15 @@ def cli() -> None:
     parser.add_argument("--spread", type=float, default=default.spread)
     parser.add_argument("--think", type=float, nargs=2, default=default.think)
     parser.add_argument("--seed", type=int, default=default.seed)
+    parser.add_argument("--bot-cap", type=int, help="experiment: the bot's own writes/s cap (shipped: 30)")
     args = parser.parse_args()
     load = Load(args.users, args.messages, args.spread, tuple(args.think), seed=args.seed)
-    result = report(load, asyncio.run(run(load)))
+    with bot_wide_cap(args.bot_cap) if args.bot_cap else nullcontext():
+        result = report(load, asyncio.run(run(load)))
+    if args.bot_cap:
+        result.title += f" (experiment: bot paces itself to {args.bot_cap}/s)"
     result.print()
-    print(f"saved {result.save('scale')}")
+    print(f"saved {result.save('scale' if not args.bot_cap else f'scale_bot_cap_{args.bot_cap}')}")
 
 
 if __name__ == "__main__":
