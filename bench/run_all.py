@@ -1,6 +1,6 @@
 """Every benchmark, each in its own process (so peak RSS and CPU are its own), then one summary table.
 
-Run: python -m bench.run_all   (about 6 minutes on 2 cores, 4 of them the scale run: see bench/scale.py)
+Run: python -m bench.run_all   (about 7 minutes on 2 cores, over 4 of them the scale run: see bench/scale.py)
 """
 
 from __future__ import annotations

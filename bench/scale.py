@@ -14,7 +14,7 @@ here: the bot's own CPU cost per turn (~30 ms on this machine, a third of it the
 saturates one core at about the same rate. So the run keeps the shipped configuration end to end — the fake
 enforces every limit and counts the 429s it provokes — and offers load just under that rate.
 
-Run: python -m bench.scale [--users 1000 --messages 5 --spread 45 --think 35 55]
+Run: python -m bench.scale [--users 1000 --messages 5 --spread 50 --think 40 60]
 """
 
 from __future__ import annotations
@@ -45,10 +45,10 @@ RSS_TARGET_MB = 300.0
 class Load:
     users: int = 1000
     messages: int = 5
-    spread: float = 45.0  # about one think cycle: the load is steady from the start
-    # ~22 messages/s offered by 1,000 users: under Telegram's 30/s and under what one core of this machine can
+    spread: float = 50.0  # about one think cycle: the load is steady from the start
+    # ~20 messages/s offered by 1,000 users: under Telegram's 30/s and under what one core of this machine can
     # answer (~25/s at ~35-40 ms of CPU per message; 28/s offered saturated it: replies queued for seconds).
-    think: tuple[float, float] = (35.0, 55.0)
+    think: tuple[float, float] = (40.0, 60.0)
     timeout: float = 120.0
     seed: int = 8
 
