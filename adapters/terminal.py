@@ -13,9 +13,23 @@ from core.turn import ChatKind, Turn
 PROMPT = "you › "
 
 
+class TerminalDelivery:
+    """Due reminders appear in the terminal between turns (the engine's delivery port for `terminal`)."""
+
+    def __init__(self, stdout: TextIO) -> None:
+        self._stdout = stdout
+
+    async def deliver(
+        self, platform: str, chat_id: str, user_id: str, text: str, language: str, as_voice: bool
+    ) -> None:
+        self._stdout.write(f"\n{text}\n{PROMPT}")
+        self._stdout.flush()
+
+
 async def chat(engine: Engine, name: str, stdin: TextIO, stdout: TextIO) -> None:
     """Read lines until EOF or /quit; stream each answer token by token. `/reset` starts afresh."""
     user_id = f"local-{getpass.getuser()}"
+    engine.deliveries.register("terminal", TerminalDelivery(stdout))
     while True:
         stdout.write(PROMPT)
         stdout.flush()

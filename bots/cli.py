@@ -40,6 +40,7 @@ def _secrets(settings: Settings) -> list[str]:
         settings.telegram.bot_token,
         settings.telegram.webhook_secret,
         settings.discord.bot_token,
+        settings.safety.secret_key,
     ]
     return [v.get_secret_value() for v in values if v is not None]
 

@@ -16,7 +16,7 @@ import yarl
 from discord import app_commands
 from discord.gateway import DiscordWebSocket
 
-from adapters.discord_adapter import commands
+from adapters.discord_adapter import admin_commands, commands
 from adapters.discord_adapter.incoming import (
     MAX_DOWNLOAD_BYTES,
     PLATFORM,
@@ -26,8 +26,11 @@ from adapters.discord_adapter.incoming import (
     to_turn,
 )
 from adapters.discord_adapter.outgoing import ChannelSink, deliver
+from adapters.discord_adapter.reminders import DiscordReminders
 from bots.platforms import PlatformStartError
 from bots.settings import DiscordSettings, Settings
+from core.admin.config import AdminConfig
+from core.admin.service import Admin
 from core.engine import Engine
 from core.i18n import t
 from core.store.events import HandledEvents
@@ -71,6 +74,8 @@ class MinatoDiscord(discord.Client):
         self.handled = HandledEvents(engine.db)
         self.tree = TrackedTree(self)
         commands.install(self.tree, engine, edit_interval=settings.edit_interval)
+        self.admin = Admin(engine, AdminConfig(admins={PLATFORM: settings.admin_ids}))
+        admin_commands.install(self.tree, engine, self.admin)
         self._busy: set[asyncio.Task[object]] = set()
         self._draining = False
 
@@ -95,6 +100,9 @@ class MinatoDiscord(discord.Client):
                 log.warning("%d reply(ies) still running after %.0f s; closing anyway", len(late), timeout)
 
     async def setup_hook(self) -> None:
+        self.engine.deliveries.register(PLATFORM, DiscordReminders(self, self.engine))
+        # Broadcasts a restart interrupted continue now (they pace themselves; DMs need no gateway).
+        await self.admin.attach(PLATFORM, admin_commands.DiscordDelivery(self))
         await self.tree.set_translator(commands.CatalogTranslator())
         if self.settings.dev_guild_id is not None:
             guild = discord.Object(id=self.settings.dev_guild_id)
@@ -103,6 +111,10 @@ class MinatoDiscord(discord.Client):
         else:
             synced = await self.tree.sync()
         log.info("synced %d slash commands", len(synced))
+
+    async def close(self) -> None:
+        await self.admin.shutdown()  # a broadcast stops between two sends and resumes at the next start
+        await super().close()
 
     async def on_ready(self) -> None:
         log.info("connected to Discord as %s (%d servers)", self.user, len(self.guilds))
@@ -175,6 +187,7 @@ async def serve(client: MinatoDiscord, token: str, stop: asyncio.Event) -> None:
             running.result()  # re-raises LoginFailure / PrivilegedIntentsRequired
             return
         await client.drain()
+        client.engine.deliveries.unregister(PLATFORM)  # reminders wait in the database for the next start
         await client.close()
         with contextlib.suppress(asyncio.CancelledError):
             await running

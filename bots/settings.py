@@ -5,13 +5,18 @@ Each section reads its own variables (names are a contract, see .env.example).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from core.admin.config import AdminConfig, Bucket, Quota, SafetyConfig
 from core.config import EngineConfig, Models, ProviderConfig, VoiceConfig
+from core.tools.catalog import RESERVED
+from core.tools.config import ToolsConfig, WebSearchMode, Workflow
+from core.tools.n8n import WorkflowFileError, load_workflows
 
 _DEFAULT_MODELS = Models()
 _DEFAULT_VOICE = VoiceConfig()
@@ -19,7 +24,8 @@ IdList = Annotated[frozenset[str], NoDecode]
 
 
 def _section(prefix: str = "") -> SettingsConfigDict:
-    return SettingsConfigDict(env_prefix=prefix, env_file=".env", extra="ignore", frozen=True)
+    # Empty values (`TELEGRAM_BOT_TOKEN=` as in .env.example) mean "not set", not "set to nothing".
+    return SettingsConfigDict(env_prefix=prefix, env_file=".env", extra="ignore", frozen=True, env_ignore_empty=True)
 
 
 def _split_ids(value: object) -> object:
@@ -74,6 +80,69 @@ class EngineSettings(BaseSettings):
     keep_recent_messages: int = Field(default=8, ge=0)
     max_output_tokens: int = Field(default=2048, ge=16)
     log_level: str = "INFO"
+
+
+class ToolSettings(BaseSettings):
+    model_config = _section("MINATO_")
+
+    web_search: WebSearchMode = WebSearchMode.AUTO
+    searxng_url: str | None = None
+    n8n_workflows: Path | None = None  # a JSON or TOML file listing the workflows
+    tool_timeout: float = Field(default=20.0, gt=0)
+    tool_rounds: int = Field(default=5, ge=1, le=20)
+
+    @field_validator("searxng_url", "n8n_workflows", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _workflows_load(self) -> ToolSettings:
+        self.workflows()  # a broken workflow file stops startup with its reason, not the first turn
+        return self
+
+    def workflows(self) -> tuple[Workflow, ...]:
+        if self.n8n_workflows is None:
+            return ()
+        try:
+            return load_workflows(self.n8n_workflows, RESERVED)
+        except WorkflowFileError as exc:
+            raise ValueError(str(exc)) from exc
+
+    def to_core(self) -> ToolsConfig:
+        return ToolsConfig(
+            web_search=self.web_search,
+            searxng_url=self.searxng_url or None,
+            timeout=self.tool_timeout,
+            max_rounds=self.tool_rounds,
+            workflows=self.workflows(),
+        )
+
+
+class SafetySettings(BaseSettings):
+    """Rate limits, default daily quotas (0 = no limit) and the secret that encrypts users' own keys."""
+
+    model_config = _section("MINATO_")
+
+    secret_key: SecretStr | None = None
+    rate_messages: float = Field(default=20, ge=0)  # burst; 0 turns the message limit off
+    rate_messages_per_minute: float = Field(default=10, ge=0)
+    rate_audio_seconds: float = Field(default=300, ge=0)  # burst of voice, in seconds; 0 turns it off
+    rate_audio_seconds_per_minute: float = Field(default=120, ge=0)
+    quota_messages: int = Field(default=0, ge=0)
+    quota_voice_minutes: float = Field(default=0, ge=0)
+    quota_tokens: int = Field(default=0, ge=0)
+
+    def to_core(self) -> SafetyConfig:
+        return SafetyConfig(
+            messages=Bucket(self.rate_messages, self.rate_messages_per_minute),
+            audio=Bucket(self.rate_audio_seconds, self.rate_audio_seconds_per_minute),
+            default_quota=Quota(self.quota_messages, self.quota_voice_minutes, self.quota_tokens),
+        )
+
+    @property
+    def secret(self) -> str | None:
+        return self.secret_key.get_secret_value() if self.secret_key else None
 
 
 class VoiceSettings(BaseSettings):
@@ -165,10 +234,15 @@ class Settings(BaseSettings):
     provider: ProviderSettings = Field(default_factory=ProviderSettings)
     models: ModelSettings = Field(default_factory=ModelSettings)
     engine: EngineSettings = Field(default_factory=EngineSettings)
+    tools: ToolSettings = Field(default_factory=ToolSettings)
+    safety: SafetySettings = Field(default_factory=SafetySettings)
     voice: VoiceSettings = Field(default_factory=VoiceSettings)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     discord: DiscordSettings = Field(default_factory=DiscordSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
+
+    def admin_config(self) -> AdminConfig:
+        return AdminConfig(admins={"telegram": self.telegram.admin_ids, "discord": self.discord.admin_ids})
 
     def engine_config(self) -> EngineConfig:
         e = self.engine

@@ -9,15 +9,22 @@ from urllib.parse import urlsplit
 from telegram.error import InvalidToken
 from telegram.ext import Application
 
+from adapters.telegram_adapter.admin import attached
 from adapters.telegram_adapter.commands import register_commands
 from adapters.telegram_adapter.handlers import ALLOWED_UPDATES, install
 from adapters.telegram_adapter.pacing import Limits
+from adapters.telegram_adapter.reminders import TelegramReminders
 from adapters.telegram_adapter.runtime import AdapterConfig
 from bots.platforms import PlatformStartError
 from bots.settings import Settings, TelegramSettings
+from core.admin.config import AdminConfig
+from core.admin.service import Admin
 from core.engine import Engine
 
 log = logging.getLogger(__name__)
+
+# Where build() leaves the reminder port for serve() (bot_data is the Application's own dict for such things).
+REMINDERS = "minato.reminders"
 
 
 def adapter_config(tg: TelegramSettings) -> AdapterConfig:
@@ -40,7 +47,8 @@ def build(settings: Settings, engine: Engine) -> Application:  # type: ignore[ty
         .concurrent_updates(True)
         .build()
     )
-    install(app, engine, adapter_config(tg))
+    runtime = install(app, engine, adapter_config(tg), Admin(engine, AdminConfig(admins={"telegram": tg.admin_ids})))
+    app.bot_data[REMINDERS] = TelegramReminders(app.bot, runtime)
     return app
 
 
@@ -48,6 +56,8 @@ async def serve(app: Application, tg: TelegramSettings, stop: asyncio.Event) -> 
     """Run until `stop`; then stop fetching, let in-flight replies finish, and shut down."""
     async with app:  # initialize() … shutdown()
         await register_commands(app.bot)
+        admin = attached(app)
+        await admin.attach(app.bot)  # broadcasts a restart interrupted continue now
         assert app.updater is not None
         if tg.webhook_url:
             await app.updater.start_webhook(
@@ -63,9 +73,15 @@ async def serve(app: Application, tg: TelegramSettings, stop: asyncio.Event) -> 
             await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
             log.info("Telegram: long polling as @%s", app.bot.username)
         await app.start()
+        reminders: TelegramReminders | None = app.bot_data.get(REMINDERS)
+        if reminders is not None:
+            reminders.attach()  # only now can the bot send: due reminders start flowing
         await stop.wait()
         log.info("Telegram: stopping; replies in progress are finished first")
+        if reminders is not None:
+            reminders.detach()
         await app.updater.stop()
+        await admin.detach()
         await app.stop()  # waits for the handlers still running
 
 

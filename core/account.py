@@ -8,15 +8,18 @@ from __future__ import annotations
 from core.i18n import t
 from core.language import NAMES, name_of, normalize
 from core.store.conversations import Conversations, Scope
+from core.store.facts import Facts
 from core.store.users import ReplyMode, User, Users
+from core.tools.time_tools import zone
 
 MAX_NAME = 64
 
 
 class Account:
-    def __init__(self, users: Users, conversations: Conversations) -> None:
+    def __init__(self, users: Users, conversations: Conversations, *, facts: Facts | None = None) -> None:
         self.users = users
         self.conversations = conversations
+        self.facts = facts
 
     async def user(self, platform: str, user_id: str, display_name: str, language_hint: str | None) -> User:
         return await self.users.touch(platform, user_id, display_name, language_hint)
@@ -59,9 +62,20 @@ class Account:
         await self.users.update(user.platform, user.user_id, reply_mode=mode.value)
         return t("voice_mode_set", user.language, mode=mode.value)
 
+    async def set_timezone(self, user: User, choice: str) -> str:
+        """An IANA name (Europe/Paris); an empty choice shows the current one."""
+        choice = choice.strip()
+        if not choice:
+            return t("timezone_current", user.language, timezone=user.timezone or "UTC")
+        if zone(choice) is None:
+            return t("timezone_unknown", user.language, timezone=choice)
+        await self.users.update(user.platform, user.user_id, timezone=choice)
+        return t("timezone_set", user.language, timezone=choice)
+
     async def memory(self, user: User, chat_id: str) -> str:
         count = await self.conversations.count_for_user(user.platform, user.user_id)
-        if count == 0:
+        facts = await self.facts.all(user.platform, user.user_id) if self.facts else []
+        if count == 0 and not facts:
             return t("memory_empty", user.language)
         lines = [
             t("memory_header", user.language, name=user.name),
@@ -72,6 +86,9 @@ class Account:
         summary = await self.conversations.summary(conversation_id)
         if summary:
             lines.append(t("memory_summary", user.language, summary=summary))
+        if facts:
+            lines.append(t("memory_facts", user.language))
+            lines.extend(f"- {fact.text}" for fact in facts)
         lines.append(t("memory_messages", user.language, count=count))
         return "\n".join(lines)
 

@@ -177,7 +177,7 @@ class DiscordWorld:
         if speaker.guild:
             chan = channel or self.general
             payload |= {"guild_id": speaker.guild["id"], "channel_id": chan["id"], "channel": chan,
-                        "member": {**(speaker.member or {}), "user": speaker.user, "permissions": "0"},
+                        "member": {"permissions": "0", **(speaker.member or {}), "user": speaker.user},
                         "guild_locale": "en-US", "context": 0}
         else:
             payload |= {"channel_id": speaker.dm_channel, "user": speaker.user, "context": 1,

@@ -132,7 +132,7 @@ class TelegramChat:
     """The harness: the fake Bot API, the real bot running over it, and people to talk with."""
 
     def __init__(self, fake: FakeTelegram, engine: Engine, *, stream_interval: float = 0.05,
-                 webhook_port: int | None = None) -> None:
+                 webhook_port: int | None = None, admin_ids: frozenset[str] = frozenset()) -> None:
         self.fake = fake
         self.engine = engine
         webhook = {}
@@ -142,6 +142,7 @@ class TelegramChat:
         self.settings = Settings(telegram=TelegramSettings(
             bot_token=fake.token, api_url=fake.root, stream_interval=stream_interval,
             self_hosted=False,  # the fake plays api.telegram.org, 20 MB download limit included
+            admin_ids=admin_ids,
             **webhook,
         ))
         self.app: Application | None = None  # type: ignore[type-arg]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import TEST_KEY
+from tests.conftest import ROOT, TEST_KEY
 from tests.fakes.openai_server import FakeOpenAI
 from tests.processes import child_env
 
@@ -24,6 +25,14 @@ def test_run_without_any_token_names_the_variables(tmp_path: Path) -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
     assert "TELEGRAM_BOT_TOKEN" in lines[0] and "DISCORD_BOT_TOKEN" in lines[0]
+
+
+def test_a_fresh_env_copied_from_the_example_names_the_platform_tokens(tmp_path: Path) -> None:
+    """Regression: `TELEGRAM_BOT_TOKEN=` (empty, as in .env.example) counted as a token that was set."""
+    shutil.copy(ROOT / ".env.example", tmp_path / ".env")
+    result = _minato(tmp_path, "run")
+    assert result.returncode != 0
+    assert "no platform token set" in result.stderr and "TELEGRAM_BOT_TOKEN" in result.stderr
 
 
 def test_run_without_a_provider_key_says_which_to_set(tmp_path: Path) -> None:

@@ -8,7 +8,8 @@ from core.engine import Engine
 from core.i18n import t
 from tests.discord_world import DiscordWorld, discord_world
 
-COMMANDS = {"help", "reset", "name", "language", "voice", "memory", "forget", "minato"}
+COMMANDS = {"help", "reset", "name", "language", "voice", "timezone", "memory", "forget", "minato",
+            "admin", "key", "export", "quiet"}  # the last four: admin and privacy (core/admin)
 EPHEMERAL = 64
 
 

@@ -22,3 +22,11 @@ def test_secrets_are_scrubbed_from_messages_and_tracebacks() -> None:
         failing = logging.LogRecord("x", logging.ERROR, __file__, 1, "boom", None, sys.exc_info())
     RedactSecrets([token]).filter(failing)
     assert token not in (failing.exc_text or "")
+
+
+def test_a_users_own_key_is_scrubbed_even_when_a_library_logs_the_whole_update() -> None:
+    key = "sk-proj-Abc123_def456-ghi789jkl"
+    record = logging.LogRecord("telegram.ext.Application", logging.DEBUG, __file__, 1, "Processing update %s",
+                               ({"message": {"text": f"/key {key}"}},), None)
+    RedactSecrets([]).filter(record)
+    assert key not in record.getMessage() and "/key sk-***" in record.getMessage()

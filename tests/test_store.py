@@ -32,6 +32,16 @@ async def test_an_event_is_claimed_once_even_after_reopening(database_url: str) 
     await db.close()
 
 
+async def test_old_event_keys_are_pruned_and_recent_ones_kept(db) -> None:
+    events = HandledEvents(db)
+    assert await events.claim("telegram", "old")
+    assert await events.claim("telegram", "recent")
+    await db.conn.execute("UPDATE handled_events SET handled_at = handled_at - 8 * 86400 WHERE event_key = 'old'")
+    assert await events.prune() == 1
+    assert await events.claim("telegram", "old"), "a pruned key is new again"
+    assert not await events.claim("telegram", "recent"), "a recent key still blocks a re-delivery"
+
+
 async def test_forget_deletes_the_user_from_every_table(person, engine) -> None:
     await person("Amélie", user_id="7").says("Bonjour, je m'appelle Amélie et j'aime le thé.")
     await person("Bob", user_id="8").says("Hello, I'm Bob and I love coffee.")

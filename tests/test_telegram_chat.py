@@ -56,6 +56,16 @@ async def test_group_mention_gets_a_reply_to_the_right_person(tg: TelegramChat) 
     assert reply.reply_to == heard.message_id
 
 
+async def test_a_bare_mention_in_a_group_is_answered_as_a_call_not_an_error(
+    tg: TelegramChat, fake_openai: FakeOpenAI
+) -> None:
+    """Regression: "@minato_bot" alone got "I didn't catch anything to reply to"."""
+    heard = await tg.user("Chloé", language="fr").says(tg.mention, chat=tg.group())
+    (reply,) = heard.replies
+    assert reply.text == "Oui, Chloé ? Je suis là — qu'est-ce qui te trotte dans la tête ?"
+    assert not fake_openai.requests, "no model call for a bare call"
+
+
 async def test_replying_to_minato_in_a_group_is_talking_to_minato(tg: TelegramChat) -> None:
     group = tg.group()
     chloe = tg.user("Chloé")

@@ -24,11 +24,15 @@ async def _rows(tg: TelegramChat, user_id: int) -> dict[str, int]:
 async def test_commands_are_registered_in_every_language(tg: TelegramChat, fake_telegram: FakeTelegram) -> None:
     assert set(fake_telegram.commands) == {None, *available()}
     names = [c["command"] for c in fake_telegram.commands["fr"]]
-    assert names == ["start", "help", "reset", "voice", "name", "language", "memory", "forget"]
+    assert names == [
+        "start", "help", "reset", "voice", "name", "language", "timezone", "memory", "forget", "quiet", "export", "key"
+    ]
+    assert "admin" not in {c["command"] for menu in fake_telegram.commands.values() for c in menu}
     french = {c["command"]: c["description"] for c in fake_telegram.commands["fr"]}
     japanese = {c["command"]: c["description"] for c in fake_telegram.commands["ja"]}
     assert french["forget"] == "Effacer tout ce que je sais sur toi"
     assert "削除" in japanese["forget"]
+    assert french["export"] == "Télécharger toutes tes données"
     assert {c["command"]: c["description"] for c in fake_telegram.commands[None]}["reset"].startswith("Start")
 
 

@@ -119,6 +119,12 @@ def install(tree: app_commands.CommandTree[discord.Client], engine: Engine, *, e
         user = await user_of(engine, interaction)
         await answer(interaction, await engine.account.set_reply_mode(user, mode.value))
 
+    @command("timezone")
+    @app_commands.describe(name=text("discord_cmd_timezone_name"))
+    async def timezone(interaction: discord.Interaction, name: str = "") -> None:
+        user = await user_of(engine, interaction)
+        await answer(interaction, await engine.account.set_timezone(user, name))
+
     @command("memory")
     async def memory(interaction: discord.Interaction) -> None:
         user = await user_of(engine, interaction)

@@ -18,12 +18,14 @@ from core.language import normalize
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "help", "reset", "voice", "name", "language", "memory", "forget")
+COMMANDS = ("start", "help", "reset", "voice", "name", "language", "timezone", "memory", "forget")
+# Handled in admin.py, shown in the menu so users find them; /admin itself stays out of everyone's menu.
+PRIVACY_COMMANDS = ("quiet", "export", "key")
 FORGET = "forget"
 
 
 def menu(language: str) -> list[BotCommand]:
-    return [BotCommand(name, t(f"tg_cmd_{name}", language)) for name in COMMANDS]
+    return [BotCommand(name, t(f"tg_cmd_{name}", language)) for name in (*COMMANDS, *PRIVACY_COMMANDS)]
 
 
 async def register_commands(bot: Bot) -> None:
@@ -75,6 +77,7 @@ class Commands:
                 "voice": lambda: account.set_reply_mode(person, argument),
                 "name": lambda: account.set_name(person, argument),
                 "language": lambda: account.set_language(person, argument),
+                "timezone": lambda: account.set_timezone(person, argument),
                 "memory": lambda: account.memory(person, chat),
             }
             text = await answers[command]()

@@ -6,6 +6,9 @@ import time
 
 from core.store.db import Database
 
+# Platforms re-deliver within hours (Telegram keeps an update at most 24 h); a week of keys is plenty.
+KEEP_SECONDS = 7 * 24 * 3600
+
 
 class HandledEvents:
     def __init__(self, db: Database) -> None:
@@ -19,3 +22,11 @@ class HandledEvents:
         )
         await self._db.conn.commit()
         return cur.rowcount == 1
+
+    async def prune(self, keep_seconds: float = KEEP_SECONDS) -> int:
+        """Forget keys older than `keep_seconds`, so the table does not grow forever. Returns rows removed."""
+        cur = await self._db.conn.execute(
+            "DELETE FROM handled_events WHERE handled_at < ?", (time.time() - keep_seconds,)
+        )
+        await self._db.conn.commit()
+        return cur.rowcount

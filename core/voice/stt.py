@@ -53,13 +53,14 @@ def join_pieces(texts: list[str]) -> str:
 
 
 class Transcriber:
-    def __init__(self, client: Callable[[], AsyncOpenAI], model: str, config: VoiceConfig) -> None:
-        self._client = client
+    def __init__(self, client: Callable[[str | None], AsyncOpenAI], model: str, config: VoiceConfig) -> None:
+        self._client = client  # api key (None: the shared one) → client
         self._model = model
         self._config = config
 
-    async def transcribe(self, data: bytes, hint: str | None = None) -> Heard:
-        """The words in `data`. `hint` is a language code, given only when it is known to be right.
+    async def transcribe(self, data: bytes, hint: str | None = None, *, api_key: str | None = None) -> Heard:
+        """The words in `data`. `hint` is a language code, given only when it is known to be right;
+        `api_key` is the user's own key when they brought one.
 
         Raises VoiceError for recordings that cannot be transcribed and for provider failures.
         """
@@ -68,7 +69,7 @@ class Transcriber:
 
         async def one(upload: Upload) -> str:
             async with gate:
-                return await self._send(upload, hint)
+                return await self._send(upload, hint, api_key)
 
         # gather keeps the pieces' order whatever order they finish in.
         texts = await asyncio.gather(*(one(u) for u in prepared.uploads))
@@ -79,9 +80,9 @@ class Transcriber:
             raise VoiceError(VoiceProblem.SILENT)
         return Heard(text, prepared.seconds)
 
-    async def _send(self, upload: Upload, hint: str | None) -> str:
+    async def _send(self, upload: Upload, hint: str | None, api_key: str | None) -> str:
         try:
-            result = await self._client().audio.transcriptions.create(
+            result = await self._client(api_key).audio.transcriptions.create(
                 model=self._model,
                 file=(upload.filename, upload.data, upload.mime),
                 response_format="json",

@@ -23,19 +23,20 @@ log = logging.getLogger(__name__)
 class Speaker:
     """Makes voice replies with `audio.speech` (one per user turn, see `start`)."""
 
-    def __init__(self, client: Callable[[], AsyncOpenAI], model: str, config: VoiceConfig) -> None:
-        self._client = client
+    def __init__(self, client: Callable[[str | None], AsyncOpenAI], model: str, config: VoiceConfig) -> None:
+        self._client = client  # api key (None: the shared one) → client
         self.model = model
         self.config = config
 
-    def start(self, *, voice: str | None, language: str, user_text: str) -> Synthesis:
-        """A new voice reply in `language`, answering `user_text` (whose mood colours the voice)."""
-        return Synthesis(self, voice or self.config.default_voice, language, user_text)
+    def start(self, *, voice: str | None, language: str, user_text: str, api_key: str | None = None) -> Synthesis:
+        """A new voice reply in `language`, answering `user_text` (whose mood colours the voice), paid with
+        `api_key` when the user brought their own."""
+        return Synthesis(self, voice or self.config.default_voice, language, user_text, api_key)
 
-    async def say(self, text: str, *, voice: str, instructions: str) -> bytes:
+    async def say(self, text: str, *, voice: str, instructions: str, api_key: str | None = None) -> bytes:
         """One chunk (≤ 4096 characters of spoken text) as OGG/Opus. Raises VoiceError(REPLY_FAILED)."""
         try:
-            response = await self._client().audio.speech.create(
+            response = await self._client(api_key).audio.speech.create(
                 model=self.model,
                 voice=voice,
                 input=text,
@@ -53,8 +54,9 @@ class Speaker:
 class Synthesis:
     """One voice reply being made. Feed it the reply as it streams; `finish` gives the joined voice note."""
 
-    def __init__(self, speaker: Speaker, voice: str, language: str, user_text: str) -> None:
+    def __init__(self, speaker: Speaker, voice: str, language: str, user_text: str, api_key: str | None) -> None:
         self._speaker = speaker
+        self._api_key = api_key
         self._voice = voice
         self._language = language
         self._user_text = user_text
@@ -74,7 +76,7 @@ class Synthesis:
 
     async def _one(self, text: str, instructions: str) -> bytes:
         async with self._gate:
-            return await self._speaker.say(text, voice=self._voice, instructions=instructions)
+            return await self._speaker.say(text, voice=self._voice, instructions=instructions, api_key=self._api_key)
 
     async def finish(self) -> VoiceNote | None:
         """The whole reply as one voice note; None when nothing in it can be spoken (e.g. only code).

@@ -19,7 +19,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-from tests.fakes.discord_payloads import guild_payload, now_iso, thread_payload
+from tests.fakes.discord_payloads import guild_payload, now_iso, thread_payload, user_payload
+from tests.fakes.loopback import serve
 
 MESSAGE_CONTENT_INTENT = 1 << 15
 VOICE_FLAG = 8192
@@ -70,6 +71,8 @@ class FakeDiscord:
         self._originals: dict[str, str] = {}  # interaction token → id of its original response message
         self._interaction_channels: dict[str, str] = {}  # interaction token → channel it happened in
         self.refuse_voice = False
+        self.dm_channels: dict[str, str] = {}  # user id → the DM channel opened with them
+        self.closed_dms: set[str] = set()  # users who do not accept DMs from the bot
         self.content_intent_allowed = True  # the portal switch for the privileged Message Content intent
         self.identifies: list[dict[str, Any]] = []
         self.resumes: list[dict[str, Any]] = []
@@ -99,6 +102,8 @@ class FakeDiscord:
         r.add_put(f"{api}/applications/{{app}}/commands", self._sync)
         r.add_put(f"{api}/applications/{{app}}/guilds/{{guild}}/commands", self._sync)
         r.add_post(f"{api}/channels/{{channel}}/messages", self._create_message)
+        r.add_post(f"{api}/users/@me/channels", self._open_dm)
+        r.add_get(f"{api}/users/{{user}}", self._user)
         r.add_patch(f"{api}/channels/{{channel}}/messages/{{message}}", self._edit_message)
         r.add_delete(f"{api}/channels/{{channel}}/messages/{{message}}", self._delete_message)
         r.add_post(f"{api}/channels/{{channel}}/typing", self._typing)
@@ -107,12 +112,7 @@ class FakeDiscord:
         r.add_patch(f"{api}/webhooks/{{app}}/{{token}}/messages/{{message}}", self._edit_webhook_message)
         r.add_get("/attachments/{id}/{name}", self._cdn)
         r.add_get("/gateway", self._gateway)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.root = f"http://127.0.0.1:{port}"
+        self._runner, self.root = await serve(app)
 
     async def close(self) -> None:
         for ws in list(self._sockets):
@@ -283,8 +283,10 @@ class FakeDiscord:
         if scripted:
             return scripted
         scope = request.match_info.get("guild", "global")
+        # Discord answers with the permissions bitfield as a string, whatever form it was sent in.
         synced = [{**c, "id": str(self.new_id()), "application_id": self.app_id, "version": "1",
-                   "default_member_permissions": None, "type": c.get("type", 1)} for c in call.json]
+                   "default_member_permissions": None if c.get("default_member_permissions") is None
+                   else str(c["default_member_permissions"]), "type": c.get("type", 1)} for c in call.json]
         if scope != "global":
             synced = [{**c, "guild_id": scope} for c in synced]
         self.commands[scope] = synced
@@ -307,11 +309,28 @@ class FakeDiscord:
                 "attachments": attachments, "embeds": [], "pinned": False, "type": 0, "flags": body.get("flags", 0),
                 "components": []}
 
+    async def _open_dm(self, request: web.Request) -> web.Response:
+        call, scripted = await self._record(request)
+        if scripted:
+            return scripted
+        user_id = str((call.json or {})["recipient_id"])
+        channel_id = self.dm_channels.setdefault(user_id, str(self.new_id()))
+        return jsonify({"id": channel_id, "type": 1, "recipients": [user_payload(user_id, f"user{user_id}")]})
+
+    async def _user(self, request: web.Request) -> web.Response:
+        _, scripted = await self._record(request)
+        user_id = request.match_info["user"]
+        return scripted or jsonify(user_payload(user_id, f"user{user_id}"))
+
     async def _create_message(self, request: web.Request) -> web.Response:
         call, scripted = await self._record(request)
         if scripted:
             return scripted
         body = call.json or {}
+        closed = {self.dm_channels.get(user) for user in self.closed_dms}
+        if request.match_info["channel"] in closed:
+            call.status = 403
+            return jsonify({"message": "Cannot send messages to this user", "code": 50007}, 403)
         if self.refuse_voice and body.get("flags", 0) & VOICE_FLAG:
             call.status = 403
             return jsonify({"message": "Missing Permissions", "code": 50013}, 403)

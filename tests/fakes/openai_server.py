@@ -27,6 +27,8 @@ import av
 import numpy as np
 from aiohttp import web
 
+from tests.fakes.loopback import serve
+
 CONTEXT_LINE = re.compile(r"User: (?P<name>.+?) · language: .+? \((?P<lang>[\w-]+)\)")
 
 # What an obedient model would say first, per language (the fake needs no more than a greeting).
@@ -78,6 +80,10 @@ class Reply:
     status: int | None = None  # answer this HTTP status before any stream
     incomplete: str | None = None  # end with response.incomplete for this reason
     delay: float = 0.0  # extra wait before the first event
+    # (title, url) pages the built-in web search found: a web_search_call item, then url_citation annotations
+    citations: list[tuple[str, str]] = field(default_factory=list)
+    # a reasoning item first; its encrypted content is sent only when the request includes it
+    reasoning: str | None = None
 
 
 @dataclass
@@ -128,6 +134,8 @@ class FakeOpenAI:
         self.requests: list[dict[str, Any]] = []
         self.paths: list[str] = []
         self.headers: list[dict[str, str]] = []
+        # The Authorization header of each audio request, as (endpoint, header), in arrival order.
+        self.audio_auth: list[tuple[str, str]] = []
         self.transcriptions: list[AudioUpload] = []
         self.transcripts: deque[str] = deque()
         self.transcriber: Callable[[AudioUpload], str] | None = None
@@ -154,12 +162,7 @@ class FakeOpenAI:
             app.router.add_post(f"{root}/responses", self._responses)
             app.router.add_post(f"{root}/audio/transcriptions", self._transcriptions)
             app.router.add_post(f"{root}/audio/speech", self._speech)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.root = f"http://127.0.0.1:{port}"
+        self._runner, self.root = await serve(app)
         self.base_url = f"{self.root}/v1"
         return self.base_url
 
@@ -222,7 +225,11 @@ class FakeOpenAI:
         if self.latency.first_token:
             await asyncio.sleep(self.latency.first_token)
         output: list[dict[str, Any]] = []
-        for index, (name, args) in enumerate(reply.function_calls):
+        for item in self._leading_items(body, reply, rid):
+            await send("response.output_item.added", output_index=len(output), item=item)
+            await send("response.output_item.done", output_index=len(output), item=item)
+            output.append(item)
+        for index, (name, args) in enumerate(reply.function_calls, start=len(output)):
             item = {"id": f"fc_{rid}_{index}", "type": "function_call", "status": "completed",
                     "call_id": f"call_{rid}_{index}", "name": name, "arguments": json.dumps(args)}
             await send("response.output_item.added", output_index=index, item={**item, "arguments": ""})
@@ -238,6 +245,7 @@ class FakeOpenAI:
                              "content": []})
             await send("response.content_part.added", item_id=mid, output_index=index, content_index=0,
                        part={"type": "output_text", "text": "", "annotations": []})
+            annotations = self._annotations(text, reply.citations)
             tokens = re.findall(r"\S+\s*|\s+", text)
             for count, token in enumerate(tokens):
                 if reply.fail_after is not None and count >= reply.fail_after:
@@ -250,7 +258,7 @@ class FakeOpenAI:
             if reply.fail_after is not None:
                 await self._fail(send, shell, reply)
                 return response
-            part = {"type": "output_text", "text": text, "annotations": []}
+            part = {"type": "output_text", "text": text, "annotations": annotations}
             await send("response.output_text.done", item_id=mid, output_index=index, content_index=0, text=text,
                        logprobs=[])
             await send("response.content_part.done", item_id=mid, output_index=index, content_index=0, part=part)
@@ -272,6 +280,25 @@ class FakeOpenAI:
         await response.write_eof()
         return response
 
+    def _leading_items(self, body: dict[str, Any], reply: Reply, rid: str) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        if reply.reasoning is not None:
+            item: dict[str, Any] = {"id": f"rs_{rid}", "type": "reasoning", "summary": []}
+            if "reasoning.encrypted_content" in (body.get("include") or []):
+                item["encrypted_content"] = reply.reasoning
+            items.append(item)
+        if reply.citations:
+            sources = [{"type": "url", "url": url} for _, url in reply.citations]
+            items.append({"id": f"ws_{rid}", "type": "web_search_call", "status": "completed",
+                          "action": {"type": "search", "query": "fake search", "sources": sources}})
+        return items
+
+    @staticmethod
+    def _annotations(text: str, citations: list[tuple[str, str]]) -> list[dict[str, Any]]:
+        """One url_citation per page, each covering the whole text (enough for a client to render links)."""
+        return [{"type": "url_citation", "start_index": 0, "end_index": len(text), "title": title, "url": url}
+                for title, url in citations]
+
     async def _fail(self, send: Callable[..., Any], shell: dict[str, Any], reply: Reply) -> None:
         if reply.failure_event == "response.failed":
             await send("response.failed", response={**shell, "status": "failed",
@@ -288,6 +315,7 @@ class FakeOpenAI:
         fields = {k: str(v) for k, v in form.items() if k != "file"}
         audio = AudioUpload(fields.get("model", ""), upload.filename, upload.content_type, upload.file.read(), fields)
         self.transcriptions.append(audio)
+        self.audio_auth.append(("transcriptions", request.headers.get("Authorization", "")))
         if self.latency.stt:
             await asyncio.sleep(self.latency.stt)
         if self.transcription_delay is not None:
@@ -315,6 +343,7 @@ class FakeOpenAI:
     async def _speech(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.speeches.append(body)
+        self.audio_auth.append(("speech", request.headers.get("Authorization", "")))
         if self.latency.tts or self.latency.tts_per_char:
             await asyncio.sleep(self.latency.tts + len(body.get("input", "")) * self.latency.tts_per_char)
         if self.speech_hook is not None:

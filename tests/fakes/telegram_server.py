@@ -19,6 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.loopback import serve
 from tests.fakes.telegram_objects import ApiError, Call, FakeChat, FakeUser, Sent, entities, visible_text
 
 _JSON_FIELDS = {"reply_parameters", "reply_markup", "entities", "caption_entities", "commands", "allowed_updates",
@@ -57,6 +58,8 @@ class FakeTelegram:
         self.limits = limits
         self.calls: list[Call] = []
         self.sent: dict[tuple[int, int], Sent] = {}
+        self.incoming: set[tuple[int, int]] = set()  # users' messages, as (chat, message id)
+        self.deleted: list[tuple[int, int]] = []
         self.commands: dict[str | None, list[dict[str, str]]] = {}
         self.files: dict[str, tuple[str, bytes]] = {}
         self.provoked_429s = 0
@@ -82,12 +85,7 @@ class FakeTelegram:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._file)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.root = f"http://127.0.0.1:{port}"
+        self._runner, self.root = await serve(app)
         return self.root
 
     async def close(self) -> None:
@@ -274,8 +272,12 @@ class FakeTelegram:
         return True
 
     async def _m_deleteMessage(self, p: dict[str, Any], f: dict[str, bytes]) -> Any:
-        if self.sent.pop((int(p["chat_id"]), int(p["message_id"])), None) is None:
+        key = (int(p["chat_id"]), int(p["message_id"]))
+        # Bots may delete their own messages, and users' messages in private chats.
+        if self.sent.pop(key, None) is None and not (key[0] > 0 and key in self.incoming):
             raise ApiError(400, "Bad Request: message to delete not found")
+        self.incoming.discard(key)
+        self.deleted.append(key)
         return True
 
     def _visible(self, text: str, parse_mode: str | None) -> str:
@@ -359,6 +361,7 @@ class FakeTelegram:
         """A `message` update; entities for /commands and @mentions are computed like Telegram's."""
         body: dict[str, Any] = {"message_id": self.new_message_id(), "date": int(time.time()),
                                 "chat": chat.as_dict(), "from": user.as_dict(), **media}
+        self.incoming.add((chat.id, body["message_id"]))
         if text is not None:
             body["text"] = text
             if found := entities(text):
