@@ -10,7 +10,7 @@ upper bounds for the bot.
 
 Why the limits stay on: Telegram allows a bot about 30 messages per second overall, so 5,000 replies take at
 least 167 s whatever the bot does. Lifting the cap (in the bot and in the fake) would not make this run faster
-here: the bot's own CPU cost per turn (~30 ms on this machine, a third of it the openai SDK's request building)
+here: the bot's own CPU cost per turn (~45-55 ms per message for the whole process on this machine)
 saturates one core at about the same rate. So the run keeps the shipped configuration end to end — the fake
 enforces every limit and counts the 429s it provokes — and offers load just under that rate.
 
@@ -47,7 +47,7 @@ class Load:
     messages: int = 5
     spread: float = 50.0  # about one think cycle: the load is steady from the start
     # ~20 messages/s offered by 1,000 users: under Telegram's 30/s and under what one core of this machine can
-    # answer (~25/s at ~35-40 ms of CPU per message; 28/s offered saturated it: replies queued for seconds).
+    # answer (~20-25/s at ~45-55 ms of CPU per message; 28/s offered saturated it: replies queued for seconds).
     think: tuple[float, float] = (40.0, 60.0)
     timeout: float = 120.0
     seed: int = 8
