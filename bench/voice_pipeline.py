@@ -85,7 +85,7 @@ async def main() -> None:
         await engine.users.touch("bench", "u-Sam", "Sam", "en")
         await engine.users.update("bench", "u-Sam", reply_mode="voice")
         await pipelined(fake, engine, note)  # warm-up: language model load, first connections
-        times = {"sequential": [], "pipelined": []}
+        times: dict[str, list[float]] = {"sequential": [], "pipelined": []}
         for _ in range(RUNS):
             times["sequential"].append(await sequential(fake, engine, note))
             times["pipelined"].append(await pipelined(fake, engine, note))
