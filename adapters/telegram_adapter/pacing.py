@@ -18,9 +18,7 @@ from dataclasses import dataclass
 class Limits:
     chat_interval: float = 1.0
     group_per_minute: int = 20
-    # Telegram's published cap is 30/s; we count when a request leaves, Telegram when it arrives, and a
-    # busy event loop bunches arrivals. The margin cut provoked 429s 120 → 35 in bench/scale.py (300 users).
-    total_per_second: int = 25
+    total_per_second: int = 30
 
 
 class _Window:
