@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from core.admin.config import Quota
 from core.store.db import Database
+from core.store.usage import UsageLog
 
 
 class Limit(StrEnum):
@@ -42,14 +43,10 @@ async def used_since(db: Database, platform: str, user_id: str, since: float) ->
     ) as cur:
         row = await cur.fetchone()
     messages = int(row[0]) if row else 0
-    async with db.conn.execute(
-        "SELECT COALESCE(SUM(audio_seconds_in + audio_seconds_out), 0), COALESCE(SUM(input_tokens + output_tokens), 0)"
-        " FROM usage WHERE platform = ? AND user_id = ? AND created_at >= ?",
-        (platform, user_id, since),
-    ) as cur:
-        row = await cur.fetchone()
-    assert row is not None
-    return Used(messages, float(row[0]) / 60.0, int(row[1]))
+    spent = await UsageLog(db).totals(platform, user_id, since)
+    return Used(
+        messages, (spent.audio_seconds_in + spent.audio_seconds_out) / 60.0, spent.input_tokens + spent.output_tokens
+    )
 
 
 def reached(quota: Quota, used: Used, *, voice: bool, count_tokens: bool = True) -> Limit | None:

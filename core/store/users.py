@@ -93,12 +93,6 @@ class Users:
         )
         await self._db.conn.commit()
 
-    async def all_ids(self, platform: str) -> list[str]:
-        async with self._db.conn.execute(
-            "SELECT user_id FROM users WHERE platform = ? ORDER BY created_at", (platform,)
-        ) as cur:
-            return [row[0] for row in await cur.fetchall()]
-
     async def forget(self, platform: str, user_id: str) -> int:
         """Delete every row of this user in every table that has (platform, user_id). Returns rows deleted."""
         deleted = 0
