@@ -1,1 +1,0 @@
-"""Minato's conversation engine: platform-free. One way in (`Engine.respond(turn)`), one way out (reply events)."""
