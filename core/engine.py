@@ -211,7 +211,9 @@ class Engine:
             cache_key=cache_key_for(turn.platform, turn.user_id),
             api_key=api_key,
         )
-        tool_context = ToolContext(turn.platform, turn.chat_id, turn.user_id, p.language, p.user.timezone)
+        tool_context = ToolContext(
+            turn.platform, turn.chat_id, turn.user_id, p.language, p.user.timezone, chat_kind=turn.chat_kind
+        )
         answer: Answer | None = None
         # Voice replies are synthesised sentence by sentence while the model still streams.
         synthesis = (
