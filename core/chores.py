@@ -39,10 +39,13 @@ class Chores:
 
     async def close(self, timeout: float = 10.0) -> None:
         """Let running chores finish within `timeout` seconds, then cancel what is left."""
-        if not self._tasks:
-            return
-        _, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
-        if pending:
+        try:
+            async with asyncio.timeout(timeout):
+                await self.idle()  # a timeout ends the waiting, not the chores
+        except TimeoutError:
+            pending = set(self._tasks)
+            if not pending:  # the last one ended just as time ran out
+                return
             log.warning("cancelling %d unfinished chore(s) at shutdown", len(pending))
             for task in pending:
                 task.cancel()
