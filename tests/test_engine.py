@@ -243,3 +243,14 @@ async def test_one_users_turns_are_answered_in_order(person, fake_openai: FakeOp
         "First question, about my garden and the tomatoes.", "First answer, Sam.",
         "Second question, about the basil next to them.",
     ]
+
+
+async def test_turns_reuse_one_connection_to_the_provider(person, fake_openai: FakeOpenAI) -> None:
+    # Regression: the stream was closed at `response.completed`, before the end of the HTTP body, which threw
+    # the connection away: every turn paid a new TCP (and, in production, TLS) handshake before its first token.
+    sam = person("Sam")
+    for question in ("How are you?", "What's new?", "Tell me a joke."):
+        heard = await sam.says(question)
+        assert heard.text
+    assert len(fake_openai.connections) == 3
+    assert len(set(fake_openai.connections)) == 1, "each turn opened a new connection"

@@ -136,6 +136,7 @@ class FakeOpenAI:
         self.script: deque[Reply] = deque()
         self.replier: Callable[[dict[str, Any]], str] = default_reply
         self.requests: list[dict[str, Any]] = []
+        self.connections: list[tuple[str, int]] = []  # the client's (host, port) of each Responses request
         self.paths: list[str] = []
         self.headers: list[dict[str, str]] = []
         # The Authorization header of each audio request, as (endpoint, header), in arrival order.
@@ -195,6 +196,8 @@ class FakeOpenAI:
         self.requests.append(body)
         self.paths.append(request.path)
         self.headers.append(dict(request.headers))
+        if request.transport is not None:
+            self.connections.append(request.transport.get_extra_info("peername")[:2])
         reply = self._next_reply(body)
         if reply.delay:
             await asyncio.sleep(reply.delay)

@@ -1,0 +1,1 @@
+"""Platform adapters: translate platform events into Turns and deliver reply events. No business rules here."""

@@ -1,0 +1,1 @@
+"""Telegram: translate updates into Turns and deliver the engine's replies with the Bot API."""

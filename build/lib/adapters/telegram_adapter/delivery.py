@@ -1,0 +1,127 @@
+"""Delivering the engine's reply events to one Telegram chat: activity, streamed text, voice notes, notices.
+
+- Activity → a chat action (typing / record_voice / upload_voice), repeated until the reply is delivered,
+  since Telegram shows an action for only about five seconds.
+- TextDelta / FinalText → streaming.TextStream.
+- VoiceReply → `sendVoice` replying to the user's message. When the user's privacy settings forbid voice
+  messages (400 VOICE_MESSAGES_FORBIDDEN) the audio goes as a document, with the reply's text as caption
+  when the text was not already sent (captions hold 1024 characters; the rest follows as messages).
+- Notice → a plain message (already in the user's language).
+- Transcript → nothing: the user knows what they said, and the reply shows what Minato understood.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncGenerator
+
+from telegram.constants import ChatAction
+from telegram.error import BadRequest, TelegramError
+
+from adapters.telegram_adapter.sender import Sender, Target
+from adapters.telegram_adapter.streaming import TextStream
+from core.events import Activity, ActivityKind, FinalText, Notice, ReplyEvent, TextDelta, VoiceReply
+from core.text import split_message
+
+log = logging.getLogger(__name__)
+
+CAPTION_LIMIT = 1024
+# Telegram clears a chat action after ~5 s or when a message arrives; refresh it a little sooner.
+ACTION_REFRESH = 4.0
+_ACTIONS = {
+    ActivityKind.TYPING: ChatAction.TYPING,
+    ActivityKind.RECORDING: ChatAction.RECORD_VOICE,
+    ActivityKind.UPLOADING: ChatAction.UPLOAD_VOICE,
+}
+
+
+class _Indicator:
+    """Keeps one chat action alive until replaced or stopped."""
+
+    def __init__(self, sender: Sender, target: Target) -> None:
+        self.sender = sender
+        self.target = target
+        self._task: asyncio.Task[None] | None = None
+        self._action: str | None = None
+
+    async def show(self, action: str) -> None:
+        if action == self._action:
+            return
+        self.stop()
+        self._action = action
+        await self.sender.action(self.target, action)
+        self._task = asyncio.create_task(self._refresh(action))
+
+    async def _refresh(self, action: str) -> None:
+        while True:
+            await asyncio.sleep(ACTION_REFRESH)
+            await self.sender.action(self.target, action)
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+        self._task, self._action = None, None
+
+
+class Delivery:
+    """Turns one stream of reply events into Bot API calls for one chat."""
+
+    def __init__(self, sender: Sender, target: Target, interval: float) -> None:
+        self.sender = sender
+        self.target = target
+        self.text = TextStream(sender, target, interval)
+        self.indicator = _Indicator(sender, target)
+        self.so_far = ""
+        self.text_sent = False
+
+    async def run(self, events: AsyncGenerator[ReplyEvent, None]) -> None:
+        try:
+            # aclosing: if delivery is cancelled midway, the engine's turn is closed now, not by the GC.
+            async with contextlib.aclosing(events) as stream:
+                async for event in stream:
+                    try:
+                        await self.on(event)
+                    except TelegramError as exc:
+                        # Blocked by the user, chat gone or migrated…: keep consuming, so the engine finishes the
+                        # turn and stores the reply either way.
+                        log.error("Telegram refused part of a reply in chat %s: %s", self.target.chat_id,
+                                  exc.message)
+        finally:
+            self.indicator.stop()
+
+    async def on(self, event: ReplyEvent) -> None:
+        if isinstance(event, Activity):
+            await self.indicator.show(_ACTIONS[event.kind])
+        elif isinstance(event, TextDelta):
+            self.so_far += event.text
+            await self.text.update(self.so_far)
+        elif isinstance(event, FinalText):
+            await self.text.finish(event.text)
+            self.text_sent = True
+            self.indicator.stop()  # delivered; the engine may still tidy up (e.g. summarise) without a "typing…"
+        elif isinstance(event, VoiceReply):
+            await self.indicator.show(ChatAction.UPLOAD_VOICE)
+            await self.voice(event)
+            self.indicator.stop()
+        elif isinstance(event, Notice):
+            await self.sender.plain(self.target, event.text, reply=not self.target.private)
+
+    async def voice(self, reply: VoiceReply) -> None:
+        try:
+            await self.sender.voice(self.target, reply.ogg, reply.duration)
+            return
+        except BadRequest as exc:
+            if "VOICE_MESSAGES_FORBIDDEN" not in exc.message.upper():
+                raise
+            log.info("voice messages are forbidden in chat %s; sending the audio as a document", self.target.chat_id)
+        caption, rest = "", ""
+        if not self.text_sent and reply.text.strip():
+            pieces = split_message(reply.text, CAPTION_LIMIT)
+            caption, rest = pieces[0], "\n\n".join(pieces[1:])
+        await self.sender.document(self.target, reply.ogg, "minato.ogg", caption)
+        if rest:
+            await self.text.finish(rest)
+        self.text_sent = self.text_sent or bool(caption)
+

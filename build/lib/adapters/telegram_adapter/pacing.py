@@ -1,0 +1,94 @@
+"""Keeping under Telegram's flood limits instead of provoking 429s: per chat, per group, and overall.
+
+Telegram asks bots to send about one message per second per chat, at most 20 per minute to a group and
+about 30 per second overall; edits and drafts count as sends here, to stay on the safe side. Every write
+reserves a slot first. A `RetryAfter` from Telegram pushes the chat's next slot back by what it asked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    chat_interval: float = 1.0
+    group_per_minute: int = 20
+    total_per_second: int = 30
+
+
+class _Window:
+    """At most `count` events in any `period` seconds."""
+
+    def __init__(self, count: int, period: float) -> None:
+        self.count = count
+        self.period = period
+        self.times: deque[float] = deque()
+
+    def free_at(self, now: float, reserve: int = 0) -> float:
+        while self.times and self.times[0] <= now - self.period:
+            self.times.popleft()
+        if len(self.times) + reserve < self.count:
+            return now
+        return self.times[len(self.times) + reserve - self.count] + self.period
+
+    def take(self, now: float) -> None:
+        self.times.append(now)
+
+
+@dataclass(slots=True)
+class _Chat:
+    next_at: float = 0.0
+    group: _Window | None = None
+
+
+class Pacing:
+    def __init__(self, limits: Limits, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limits = limits
+        self._clock = clock
+        self._chats: dict[int, _Chat] = {}
+        self._total = _Window(limits.total_per_second, 1.0)
+
+    def _chat(self, chat_id: int) -> _Chat:
+        chat = self._chats.get(chat_id)
+        if chat is None:
+            # Negative ids are groups, supergroups and channels.
+            group = _Window(self.limits.group_per_minute, 60.0) if chat_id < 0 else None
+            chat = self._chats[chat_id] = _Chat(group=group)
+        return chat
+
+    def _free_at(self, chat_id: int, reserve: int) -> float:
+        now = self._clock()
+        chat = self._chat(chat_id)
+        times = [chat.next_at, self._total.free_at(now)]
+        if chat.group is not None:
+            times.append(chat.group.free_at(now, reserve))
+        return max(now, *times)
+
+    def ready(self, chat_id: int, reserve: int = 0) -> bool:
+        """Whether a write could go now, leaving `reserve` group slots free (for replies that must land)."""
+        return self._free_at(chat_id, reserve) <= self._clock()
+
+    def take(self, chat_id: int) -> None:
+        now = self._clock()
+        chat = self._chat(chat_id)
+        chat.next_at = now + self.limits.chat_interval
+        self._total.take(now)
+        if chat.group is not None:
+            chat.group.take(now)
+
+    async def wait(self, chat_id: int) -> None:
+        """Sleep until this chat may be written to, then reserve the slot."""
+        # Polling the clock, not an Event: slots free up by the passing of time, nobody signals them.
+        while (delay := self._free_at(chat_id, 0) - self._clock()) > 0:  # noqa: ASYNC110
+            await asyncio.sleep(delay)
+        self.take(chat_id)
+
+    def hold(self, chat_id: int, seconds: float) -> None:
+        """Telegram said "retry after": nothing goes to this chat before then."""
+        chat = self._chat(chat_id)
+        chat.next_at = max(chat.next_at, self._clock() + seconds)

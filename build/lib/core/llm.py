@@ -1,0 +1,198 @@
+"""The one port to text and vision models: OpenAI Responses API, always streaming, errors made plain."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+from collections.abc import AsyncGenerator, Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import openai
+from openai import AsyncOpenAI
+
+from core.config import Models, ProviderConfig, Role, is_reasoning_model
+from core.providers import build_client
+
+log = logging.getLogger(__name__)
+
+
+class Failure(StrEnum):
+    BUSY = "busy"  # rate limited after the SDK's retries
+    UNAVAILABLE = "unavailable"  # timeouts, 5xx, connection or auth trouble before any text
+    REFUSED = "refused"  # content filtered
+    BROKEN = "broken"  # the stream died after some text was shown
+
+
+class ProviderError(Exception):
+    def __init__(self, failure: Failure, partial: str = "") -> None:
+        super().__init__(failure.value)
+        self.failure = failure
+        self.partial = partial
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionCall:
+    call_id: str
+    name: str
+    arguments: str
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    """A finished response: its text, what it cost, and any tool calls it asks for."""
+
+    text: str
+    model: str
+    input_tokens: int = 0
+    cached_tokens: int = 0
+    output_tokens: int = 0
+    function_calls: tuple[FunctionCall, ...] = ()
+    # Output items as sent back by the API, to echo into the next request of a tool loop.
+    output: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    role: Role
+    instructions: str
+    input: Sequence[dict[str, Any]]
+    cache_key: str | None = None
+    tools: Sequence[dict[str, Any]] = ()
+    api_key: str | None = field(default=None, repr=False)  # a user's own key, when they brought one
+    extra: dict[str, Any] = field(default_factory=dict)  # e.g. `text` for Structured Outputs
+
+
+def cache_key_for(*parts: str) -> str:
+    """A stable, opaque per-user `prompt_cache_key`: routes a user's requests to the same cache, reveals no id."""
+    return "minato-" + hashlib.sha256(":".join(parts).encode()).hexdigest()[:24]
+
+
+class LLM:
+    def __init__(
+        self,
+        provider: ProviderConfig,
+        models: Models,
+        *,
+        temperature: float,
+        reasoning_effort: str,
+        max_output_tokens: int,
+        client_factory: Callable[[ProviderConfig, str | None], AsyncOpenAI] = build_client,
+    ) -> None:
+        self.provider = provider
+        self.models = models
+        self._temperature = temperature
+        self._reasoning_effort = reasoning_effort
+        self._max_output_tokens = max_output_tokens
+        self._factory = client_factory
+        self._clients: dict[str | None, AsyncOpenAI] = {}
+
+    def client(self, api_key: str | None = None) -> AsyncOpenAI:
+        """One client per key, built on first use (no I/O happens until a request)."""
+        if api_key not in self._clients:
+            self._clients[api_key] = self._factory(self.provider, api_key)
+        return self._clients[api_key]
+
+    async def close(self) -> None:
+        for client in self._clients.values():
+            await client.close()
+        self._clients.clear()
+
+    def params(self, request: Request) -> dict[str, Any]:
+        model = self.models.for_role(request.role)
+        params: dict[str, Any] = {
+            "model": model,
+            "instructions": request.instructions,
+            "input": list(request.input),
+            "stream": True,
+            "store": False,
+            "max_output_tokens": self._max_output_tokens,
+        }
+        if request.cache_key:
+            params["prompt_cache_key"] = request.cache_key
+        if request.tools:
+            params["tools"] = list(request.tools)
+        if is_reasoning_model(request.role, model):
+            params["reasoning"] = {"effort": self._reasoning_effort}
+        else:
+            params["temperature"] = self._temperature
+        params.update(request.extra)
+        return params
+
+    async def stream(self, request: Request) -> AsyncGenerator[str | Completion, None]:
+        """Yield text deltas as they arrive, then exactly one Completion. Raises ProviderError."""
+        params = self.params(request)
+        shown: list[str] = []
+        try:
+            stream = await self.client(request.api_key).responses.create(**params)
+            async with stream:  # closes the HTTP response even when we stop reading at `completed`
+                async for event in stream:
+                    kind = event.type
+                    if kind == "response.output_text.delta":
+                        shown.append(event.delta)
+                        yield event.delta
+                    elif kind == "response.completed":
+                        yield _completion(event.response, params["model"])
+                        return
+                    elif kind == "response.incomplete":
+                        reason = getattr(event.response.incomplete_details, "reason", None)
+                        if reason == "content_filter":
+                            raise ProviderError(Failure.REFUSED, "".join(shown))
+                        # Ran out of output tokens: what arrived is still a reply worth keeping.
+                        yield _completion(event.response, params["model"])
+                        return
+                    elif kind in ("error", "response.failed"):
+                        log.warning("model stream failed: %s", kind)
+                        raise ProviderError(_midway(shown), "".join(shown))
+            raise ProviderError(_midway(shown), "".join(shown))
+        except ProviderError:
+            raise
+        except openai.RateLimitError as exc:
+            raise ProviderError(Failure.BUSY, "".join(shown)) from exc
+        except openai.BadRequestError as exc:
+            refused = (exc.code or "") == "content_filter" or "content_filter" in (exc.message or "")
+            log.warning("model request rejected (status %s)", exc.status_code)
+            raise ProviderError(Failure.REFUSED if refused else _midway(shown), "".join(shown)) from exc
+        except openai.APIStatusError as exc:
+            log.warning("model request failed (status %s)", exc.status_code)
+            raise ProviderError(_midway(shown), "".join(shown)) from exc
+        except openai.OpenAIError as exc:
+            log.warning("model request failed: %s", type(exc).__name__)
+            raise ProviderError(_midway(shown), "".join(shown)) from exc
+
+    async def complete(self, request: Request) -> Completion:
+        """The whole response at once (still streamed underneath, as every call is)."""
+        # Closed here, not by the garbage collector: returning mid-iteration would leave the HTTP stream's
+        # generators suspended, to be finalised later in whatever task happens to be running.
+        async with contextlib.aclosing(self.stream(request)) as events:
+            async for item in events:
+                if isinstance(item, Completion):
+                    return item
+        raise ProviderError(Failure.UNAVAILABLE)
+
+
+def _midway(shown: list[str]) -> Failure:
+    return Failure.BROKEN if shown else Failure.UNAVAILABLE
+
+
+def _completion(response: Any, model: str) -> Completion:
+    usage = response.usage
+    cached = 0
+    if usage is not None and usage.input_tokens_details is not None:
+        cached = usage.input_tokens_details.cached_tokens or 0
+    calls = tuple(
+        FunctionCall(item.call_id, item.name, item.arguments)
+        for item in response.output or ()
+        if item.type == "function_call"
+    )
+    return Completion(
+        text=response.output_text,
+        model=response.model or model,
+        input_tokens=usage.input_tokens if usage else 0,
+        cached_tokens=cached,
+        output_tokens=usage.output_tokens if usage else 0,
+        function_calls=calls,
+        output=tuple(item.model_dump(exclude_none=True) for item in response.output or ()),
+    )
