@@ -7,13 +7,17 @@ from dataclasses import replace
 
 import pytest
 
-from core.config import EngineConfig, Models
+from core.config import EngineConfig, Models, ProviderConfig
 from core.engine import Engine
 from core.extraction import LEARNED_LIMIT
+from core.store import Database
 from core.store.conversations import Scope
 from core.store.facts import MAX_FACTS
+from tests.conftest import make_llm
 from tests.conversation import Person
 from tests.fakes.openai_server import FakeOpenAI, Reply
+from tests.fakes.telegram_server import FakeTelegram
+from tests.telegram_chat import TelegramChat
 from tests.tools_support import tool_engine
 
 __all__ = ["tool_engine"]  # fixture
@@ -181,3 +185,24 @@ async def test_shutting_down_does_not_wait_long_for_facts_being_learned(
     await engine.chores.idle()  # nothing left running
     assert await _texts(engine) == []
     assert await engine.conversations.summary(await engine.conversations.current(AMELIE)) == SUMMARY
+
+
+async def test_learned_facts_show_in_memory_on_telegram(
+    fake_telegram: FakeTelegram, fake_openai: FakeOpenAI, provider: ProviderConfig, db: Database
+) -> None:
+    llm = make_llm(provider, FOLDING)
+    engine = Engine(db, llm, FOLDING)
+    chat = TelegramChat(fake_telegram, engine)
+    await chat.start()
+    try:
+        amelie = chat.user("Amélie")
+        await amelie.says(FIRST)
+        fake_openai.script += [_summary(), _facts(*LEARNED)]
+        await amelie.says(SECOND)
+        await engine.chores.idle()
+        heard = await amelie.says("/memory")
+    finally:
+        await chat.stop()
+        await engine.close()
+        await llm.close()
+    assert "\n".join(f"- {fact}" for fact in LEARNED) in heard.text
