@@ -10,10 +10,12 @@ one-per-interval slot, the final message waits for the slot on purpose.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from adapters.telegram_adapter.pacing import Limits
 from bench.world import STREAM_INTERVAL, World
 from tests.fakes.telegram_objects import Call
 from tests.fakes.telegram_server import WRITES
@@ -50,8 +52,14 @@ class TurnTimes:
         return self.total - self.provider - self.pacing
 
 
-def timeline(world: World, heard: Delivered, user_id: int) -> TurnTimes | None:
-    """The turn's times, or None if the reply never fully arrived (a lost message)."""
+def timeline(
+    world: World, heard: Delivered, user_id: int, bot_writes: Sequence[float] = ()
+) -> TurnTimes | None:
+    """The turn's times, or None if the reply never fully arrived (a lost message).
+
+    `bot_writes`: arrival times of all the bot's successful writes, in order, when the bot-wide budget may
+    have held the final message back (under load); see `pacing_wait`.
+    """
     start = world.telegram.handed_out.get(heard.update["update_id"])
     span = world.openai.llm_span(user_id, start) if start is not None else None
     texts = [c for c in heard.calls if c.method in _TEXT_WRITES and c.status == 200]
@@ -63,13 +71,29 @@ def timeline(world: World, heard: Delivered, user_id: int) -> TurnTimes | None:
     return TurnTimes(
         total=final.at - start,
         provider=span.seconds,
-        pacing=pacing_wait(heard.calls, final, span.end),
+        pacing=max(pacing_wait(heard.calls, final, span.end), budget_wait(bot_writes, final, span.end)),
         first_text=texts[0].at - start,
         before_llm=span.start - start,
         to_action=(actions[0] if actions else span.start) - start,
         after_llm=final.at - span.end,
         drafts=sum(c.method == "sendMessageDraft" for c in texts),
     )
+
+
+SHIPPED = Limits()
+
+
+def budget_wait(bot_writes: Sequence[float], final: Call, ready: float, limits: Limits = SHIPPED) -> float:
+    """How long the final message waited, after the reply was ready at `ready`, for the bot-wide budget
+    (`total_per_second` writes in any `total_window`, at most `total_burst` at once), read from the writes'
+    arrival times at the fake."""
+    index = bisect.bisect_left(bot_writes, final.at)
+    slots = [0.0]
+    for count, window in ((limits.total_per_second, limits.total_window),
+                          (limits.total_burst, limits.total_window * limits.total_burst / limits.total_per_second)):
+        if index >= count:
+            slots.append(bot_writes[index - count] + window)
+    return max(0.0, min(max(slots), final.at) - ready)
 
 
 def pacing_wait(calls: Sequence[Call], final: Call, ready: float, interval: float = STREAM_INTERVAL) -> float:

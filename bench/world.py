@@ -22,6 +22,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bots.cli import freeze_startup_objects
 from core.config import EngineConfig, Models, ProviderConfig
 from core.engine import Engine
 from core.llm import LLM, cache_key_for
@@ -142,10 +143,16 @@ async def world(
     *,
     limits: FloodLimits | None = None,
     replier: Callable[[dict[str, Any]], str] | None = None,
+    keep_requests: bool = True,
 ) -> AsyncIterator[World]:
-    """Fakes started, the real bot polling them, at Telegram's default stream interval."""
+    """Fakes started, the real bot polling them, at Telegram's default stream interval.
+
+    `keep_requests=False`: the fake OpenAI server keeps no request bodies (the scale run's 5,000 would
+    otherwise weigh on the process's memory and garbage collections as if they were the bot's).
+    """
     with tempfile.TemporaryDirectory(prefix="minato-bench-") as tmp:
         openai = TimedOpenAI(latency)
+        openai.keep_requests = keep_requests
         if replier is not None:
             openai.replier = replier
         telegram = TimedTelegram(limits=limits)
@@ -160,6 +167,7 @@ async def world(
         chat = TelegramChat(telegram, engine, stream_interval=STREAM_INTERVAL)
         try:
             await chat.start()
+            freeze_startup_objects()  # as `minato run` does once the bot is up
             yield World(openai, telegram, engine, chat)
         finally:
             await chat.stop()

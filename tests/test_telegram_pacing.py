@@ -77,5 +77,18 @@ def test_previews_leave_a_third_of_the_bot_wide_budget_to_replies_that_must_land
     for chat in range(20):
         assert pacing.ready(chat, reserve=3, draft=True)
         pacing.take(chat, draft=True)
+        clock.now += 0.04
     assert not pacing.ready(99, reserve=3, draft=True), "no preview once 20 of 30 writes are used"
     assert pacing.ready(99), "a final message still goes"
+
+
+def test_bot_wide_writes_go_out_evenly_not_thirty_at_once() -> None:
+    # Thirty writes released together arrive over tens of milliseconds; the next second's thirty could then
+    # reach Telegram within the same second and be refused.
+    clock = Clock()
+    pacing = Pacing(Limits(chat_interval=1.0, total_per_second=30, total_window=1.1, total_burst=5), clock)
+    for chat in range(5):
+        pacing.take(chat)
+    assert not pacing.ready(5), "a sixth write at the same instant waits"
+    clock.now += 1.1 * 5 / 30
+    assert pacing.ready(5)

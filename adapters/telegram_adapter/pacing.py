@@ -21,6 +21,13 @@ class Limits:
     chat_interval: float = 1.0
     group_per_minute: int = 20
     total_per_second: int = 30
+    # The bot-wide count runs over a little more than a second: Telegram counts a write when it arrives, some
+    # milliseconds (more when the process is busy) after its slot was taken here, so two windows' worth taken
+    # back to back could otherwise land within one second (bench/scale.py measured hundreds of such 429s).
+    total_window: float = 1.1
+    # ...and goes out evenly: at most this many at once. Thirty writes sent in one burst leave one after
+    # another over tens of milliseconds; the next window's burst could then land within the same second.
+    total_burst: int = 5
 
 
 class _Window:
@@ -54,7 +61,8 @@ class Pacing:
         self.limits = limits
         self._clock = clock
         self._chats: dict[int, _Chat] = {}
-        self._total = _Window(limits.total_per_second, 1.0)
+        self._total = _Window(limits.total_per_second, limits.total_window)
+        self._burst = _Window(limits.total_burst, limits.total_window * limits.total_burst / limits.total_per_second)
 
     def _chat(self, chat_id: int) -> _Chat:
         chat = self._chats.get(chat_id)
@@ -69,7 +77,9 @@ class Pacing:
         chat = self._chat(chat_id)
         # Optional writes leave a share of the bot-wide budget to the replies that must land.
         total_reserve = self.limits.total_per_second // 3 if reserve else 0
-        times = [chat.draft_at if draft else chat.next_at, self._total.free_at(now, total_reserve)]
+        times = [
+            chat.draft_at if draft else chat.next_at, self._total.free_at(now, total_reserve), self._burst.free_at(now)
+        ]
         if chat.group is not None:
             times.append(chat.group.free_at(now, reserve))
         return max(now, *times)
@@ -87,6 +97,7 @@ class Pacing:
         else:
             chat.next_at = now + self.limits.chat_interval
         self._total.take(now)
+        self._burst.take(now)
         if chat.group is not None:
             chat.group.take(now)
 

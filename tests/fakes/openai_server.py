@@ -136,6 +136,7 @@ class FakeOpenAI:
         self.script: deque[Reply] = deque()
         self.replier: Callable[[dict[str, Any]], str] = default_reply
         self.requests: list[dict[str, Any]] = []
+        self.keep_requests = True  # benchmarks at scale turn it off: bodies are then read and dropped
         self.connections: list[tuple[str, int]] = []  # the client's (host, port) of each Responses request
         self.paths: list[str] = []
         self.headers: list[dict[str, str]] = []
@@ -193,7 +194,8 @@ class FakeOpenAI:
 
     async def _responses(self, request: web.Request) -> web.StreamResponse:
         body = await request.json()
-        self.requests.append(body)
+        if self.keep_requests:
+            self.requests.append(body)
         self.paths.append(request.path)
         self.headers.append(dict(request.headers))
         if request.transport is not None:
