@@ -10,7 +10,7 @@ latency with a long reply (~100 tokens: drafts, then the final message).
 - First visible text = update handed out → first draft/edit/message carrying text; floor = LLM first-token
   latency + one Bot API round trip (median sendChatAction through PTB on the same fake).
 
-Run: python -m bench.text_turn [--turns N] [--first-draft-at-once (an experiment: see the README)]
+Run: python -m bench.text_turn [--turns N]
 """
 
 from __future__ import annotations
@@ -18,15 +18,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from openai._utils._transform import async_maybe_transform
-from openai.types.responses.response_create_params import ResponseCreateParamsStreaming
-
-from adapters.telegram_adapter.streaming import TextStream
 from bench.report import Report, percentile
 from bench.turns import LONG_REPLY, TurnTimes, drive, warm_up
 from bench.world import REALISTIC, ZERO, world
@@ -67,17 +61,7 @@ class Measured:
     lost: int
     rtt: float
     history: int  # input items in the last chat request (grows with each user's conversation)
-    sdk_transform: float  # seconds the openai SDK spends transforming such a request's params
-
-
-async def sdk_transform_seconds(body: dict[str, Any], rounds: int = 20) -> float:
-    """What openai's `responses.create` spends in its own param transform for this request body (CPU)."""
-    body = {k: v for k, v in body.items() if k != "stream"}
-    await async_maybe_transform(body, ResponseCreateParamsStreaming)
-    start = time.perf_counter()
-    for _ in range(rounds):
-        await async_maybe_transform(body, ResponseCreateParamsStreaming)
-    return (time.perf_counter() - start) / rounds
+    cpu_per_turn: float  # process CPU seconds per measured turn (bot and fakes: one process)
 
 
 async def measure(run: Run) -> Measured:
@@ -85,11 +69,13 @@ async def measure(run: Run) -> Measured:
         users = [w.chat.user(f"Bench{i}", language="en") for i in range(run.users)]
         await warm_up(users)
         rtt = await w.bot_round_trip()
+        cpu = time.process_time()
         found = await drive(w, users, run.turns, run.gap, "How was your day? Tell me something nice.",
                             overlap=run.overlap)
+        cpu = (time.process_time() - cpu) / run.turns
         last = w.openai.requests[-1]
         return Measured([t for t in found if t is not None], sum(t is None for t in found), rtt,
-                        len(last["input"]), await sdk_transform_seconds(last))
+                        len(last["input"]), cpu)
 
 
 def ms(seconds: float) -> float:
@@ -106,7 +92,7 @@ async def main(turns: int) -> tuple[Report, Report]:
         p50, p99 = percentile(over, 50), percentile(over, 99)
         overhead.add(f"{run.name}: p50", ms(p50), "ms", "< 5 ms", p50 < OVERHEAD_P50)
         overhead.add(f"{run.name}: p99", ms(p99), "ms", "< 25 ms", p99 < OVERHEAD_P99)
-        overhead.add(f"{run.name}: of which openai SDK transform", ms(m.sdk_transform), "ms")
+        overhead.add(f"{run.name}: CPU per turn (bot + fakes)", ms(m.cpu_per_turn), "ms")
         pacing = [t.pacing for t in times]
         if any(pacing):
             overhead.add(f"{run.name}: pacing p50 (apart)", ms(percentile(pacing, 50)), "ms")
@@ -119,7 +105,7 @@ async def main(turns: int) -> tuple[Report, Report]:
             first.add(f"{run.name}: ratio", ratio, "x floor", f"<= {FIRST_TEXT_RATIO}x", ratio <= FIRST_TEXT_RATIO)
         overhead.details[run.name] = {
             "turns": len(times), "lost": m.lost, "bot_api_round_trip_ms": ms(rtt),
-            "history_items_last_request": m.history, "openai_sdk_param_transform_ms": ms(m.sdk_transform),
+            "history_items_last_request": m.history, "cpu_per_turn_ms": ms(m.cpu_per_turn),
             "overhead_ms": {"p50": ms(p50), "p90": ms(percentile(over, 90)), "p99": ms(p99), "max": ms(max(over))},
             "before_llm_ms_p50": ms(percentile([t.before_llm for t in times], 50)),
             "to_chat_action_ms_p50": ms(percentile([t.to_action for t in times], 50)),
@@ -136,37 +122,13 @@ async def main(turns: int) -> tuple[Report, Report]:
     return overhead, first
 
 
-@contextmanager
-def first_draft_at_once() -> Iterator[None]:
-    """Experiment for the proposal in the README, not the product: the first draft goes on the first delta."""
-    original = TextStream.__init__
-
-    def started(self: TextStream, *args: Any, **kwargs: Any) -> None:
-        original(self, *args, **kwargs)
-        self._started = True  # skip the one-interval hold before the first preview
-
-    TextStream.__init__ = started  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        TextStream.__init__ = original  # type: ignore[method-assign]
-
-
 def cli() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=150,
                         help="turns in the zero-latency run (the realistic runs: 2/5 and 1/5 of it)")
-    parser.add_argument("--first-draft-at-once", action="store_true",
-                        help="experiment: no hold before the first draft (saved as *_first_draft_at_once.json)")
     args = parser.parse_args()
-    suffix = ""
-    if args.first_draft_at_once:
-        suffix = "_first_draft_at_once"
-        with first_draft_at_once():
-            overhead, first = asyncio.run(main(args.turns))
-    else:
-        overhead, first = asyncio.run(main(args.turns))
-    for report, stem in ((overhead, f"overhead{suffix}"), (first, f"first_text{suffix}")):
+    overhead, first = asyncio.run(main(args.turns))
+    for report, stem in ((overhead, "overhead"), (first, "first_text")):
         report.print()
         print(f"saved {report.save(stem)}")
 

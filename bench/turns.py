@@ -3,8 +3,8 @@
 A turn's clock starts when the fake Bot API hands the update out (getUpdates returns it) and ends when the
 fake receives the reply's final `sendMessage`. Provider time on the critical path is the chat request's
 span in the fake OpenAI server. What remains is Minato's (PTB + adapter + engine + store) — except the
-deliberate flood pacing, which is measured apart: when a streamed draft took the chat's one-write-per-interval
-slot, the final message waits for the slot on purpose.
+deliberate flood pacing, which is measured apart: when an earlier message or edit took the chat's
+one-per-interval slot, the final message waits for the slot on purpose.
 """
 
 from __future__ import annotations
@@ -73,8 +73,11 @@ def timeline(world: World, heard: Delivered, user_id: int) -> TurnTimes | None:
 
 
 def pacing_wait(calls: Sequence[Call], final: Call, ready: float, interval: float = STREAM_INTERVAL) -> float:
-    """How long the final message was held for the chat's slot after the reply was ready at `ready`."""
-    before = [c for c in calls if c.method in WRITES and c.status == 200 and c.at < final.at]
+    """How long the final message was held for the chat's slot after the reply was ready at `ready`.
+
+    Drafts have a slot of their own (adapters/telegram_adapter/pacing.py): they never hold a message back.
+    """
+    before = [c for c in calls if c.method in WRITES - {"sendMessageDraft"} and c.status == 200 and c.at < final.at]
     if not before:
         return 0.0
     slot = before[-1].at + interval

@@ -163,6 +163,7 @@ async def world(
             yield World(openai, telegram, engine, chat)
         finally:
             await chat.stop()
+            await engine.close()
             await llm.close()
             await db.close()
             await telegram.close()

@@ -78,6 +78,7 @@ class EngineSettings(BaseSettings):
     reasoning_effort: str = Field(default="medium", pattern="^(minimal|low|medium|high)$")
     history_token_budget: int = Field(default=6000, ge=500)
     keep_recent_messages: int = Field(default=8, ge=0)
+    learn_facts: bool = True
     max_output_tokens: int = Field(default=2048, ge=16)
     log_level: str = "INFO"
 
@@ -253,5 +254,6 @@ class Settings(BaseSettings):
             reasoning_effort=e.reasoning_effort,
             history_token_budget=e.history_token_budget,
             keep_recent_messages=e.keep_recent_messages,
+            learn_facts=e.learn_facts,
             max_output_tokens=e.max_output_tokens,
         )

@@ -45,6 +45,7 @@ async def engine_from(settings: Settings) -> AsyncIterator[Engine]:
         scheduler.start()
         yield engine
     finally:
+        await engine.close()
         await scheduler.stop()
         await llm.close()
         await db.close()

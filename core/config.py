@@ -88,6 +88,8 @@ class EngineConfig:
     history_token_budget: int = 6000
     # Turns that always stay verbatim after a summary.
     keep_recent_messages: int = 8
+    # Whether the structured model reads each summarised stretch for lasting facts about the user.
+    learn_facts: bool = True
     max_output_tokens: int = 2048
     # Longest text accepted from a user in one message; longer text is kept but truncated for the model.
     max_input_chars: int = 16000

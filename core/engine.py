@@ -10,9 +10,11 @@ from dataclasses import dataclass
 
 from core.account import Account
 from core.admin.gate import Gate
+from core.chores import Chores
 from core.config import EngineConfig, Role
 from core.events import Activity, ActivityKind, FinalText, Notice, ReplyEvent, TextDelta, Transcript, VoiceReply
-from core.history import maybe_summarize, to_input
+from core.extraction import FactExtractor
+from core.history import Fold, maybe_summarize, to_input
 from core.i18n import t
 from core.language import next_language
 from core.llm import LLM, Completion, Failure, ProviderError, Request, cache_key_for
@@ -86,6 +88,9 @@ class Engine:
         )
         self.router = router or Router(llm)
         self.account = Account(self.users, self.conversations, facts=self.facts)
+        self.extractor = FactExtractor(llm, self.facts, self.usage)
+        # Follow-up work of finished turns (learning facts from a fold), out of the next turn's way.
+        self.chores = Chores()
         self.transcriber = Transcriber(llm.client, config.models.stt, config.voice)
         self.speaker = Speaker(llm.client, config.models.tts, config.voice)
         # Bans, allowlist, quotas and rate limits; with no gate given, only the stored admin decisions apply.
@@ -93,6 +98,10 @@ class Engine:
         # One lock per conversation scope keeps a user's turns in order and their history coherent.
         # Weak values: a lock lives only while some turn holds or awaits it, so idle users cost nothing.
         self._locks: weakref.WeakValueDictionary[Scope, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    async def close(self) -> None:
+        """Let follow-up work finish (briefly) before the store and provider are closed."""
+        await self.chores.close()
 
     async def announce(
         self, platform: str, user_id: str, text: str, language: str, as_voice: bool
@@ -211,7 +220,9 @@ class Engine:
             cache_key=cache_key_for(turn.platform, turn.user_id),
             api_key=api_key,
         )
-        tool_context = ToolContext(turn.platform, turn.chat_id, turn.user_id, p.language, p.user.timezone)
+        tool_context = ToolContext(
+            turn.platform, turn.chat_id, turn.user_id, p.language, p.user.timezone, chat_kind=turn.chat_kind
+        )
         answer: Answer | None = None
         # Voice replies are synthesised sentence by sentence while the model still streams.
         synthesis = (
@@ -265,7 +276,19 @@ class Engine:
             api_key=api_key,
         )
         if folded is not None:
-            await self._record(turn, Role.FAST, folded)
+            await self._record(turn, Role.FAST, folded.completion)
+            if self.config.learn_facts:
+                self._learn(turn, p, folded, api_key)
+
+    def _learn(self, turn: Turn, p: Prepared, folded: Fold, api_key: str | None) -> None:
+        """Keep the lasting facts of the folded turns, in the background: the structured model takes seconds."""
+        self.chores.spawn(
+            self.extractor.learn(
+                platform=turn.platform, user_id=turn.user_id, name=p.user.name, language=p.language,
+                transcript=folded.transcript, drawn_from=folded.up_to_message_id, api_key=api_key,
+            ),
+            name=f"learn-facts-{turn.platform}",
+        )
 
     async def _speak(
         self, turn: Turn, p: Prepared, synthesis: Synthesis, text: str, delivery: Delivery

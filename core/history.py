@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from core.config import Role
@@ -18,6 +19,15 @@ log = logging.getLogger(__name__)
 SUMMARY_INSTRUCTIONS = """You keep the memory of Minato, a warm companion. Summarise the conversation below \
 between Minato and {name} in {language}, in at most 8 short lines: facts about {name}, their feelings, \
 decisions, open questions and promises Minato made. Include the previous summary's facts. No preamble."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fold:
+    """Older turns just folded into the conversation's summary."""
+
+    completion: Completion  # the summarising call, for usage accounting
+    transcript: str  # the folded turns, as the summary model read them
+    up_to_message_id: int  # the last folded message
 
 
 def estimate_tokens(texts: Sequence[str]) -> int:
@@ -50,10 +60,10 @@ async def maybe_summarize(
     budget: int,
     keep_recent: int,
     api_key: str | None = None,
-) -> Completion | None:
+) -> Fold | None:
     """Fold all but the last `keep_recent` messages into the summary when history exceeds `budget` tokens.
 
-    Returns the summarising call (for usage accounting) when a fold happened.
+    Returns what was folded, and the call that did it, when a fold happened.
     """
     messages = await conversations.unsummarized(conversation_id)
     previous = await conversations.summary(conversation_id) or ""
@@ -78,4 +88,4 @@ async def maybe_summarize(
     if not completion.text.strip():
         return None
     await conversations.fold(conversation_id, completion.text.strip(), old[-1].id)
-    return completion
+    return Fold(completion, transcript, old[-1].id)

@@ -4,7 +4,8 @@
 - reasoning: multi-step planning, which usually leads to several tool calls;
 - complex: long or hard requests (code, analysis, essays);
 - fast: the classifier itself and other small utility calls (summaries);
-- structured: Structured Outputs for developer features; the router never picks it for a conversation turn.
+- structured: Structured Outputs, e.g. lasting facts read from summarised turns (core/extraction.py); the
+  router never picks it for a conversation turn.
 """
 
 from __future__ import annotations

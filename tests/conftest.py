@@ -73,7 +73,9 @@ def make_llm(provider: ProviderConfig, config: EngineConfig) -> LLM:
 @pytest.fixture
 async def engine(db: Database, provider: ProviderConfig, engine_config: EngineConfig) -> AsyncIterator[Engine]:
     llm = make_llm(provider, engine_config)
-    yield Engine(db, llm, engine_config)
+    engine = Engine(db, llm, engine_config)
+    yield engine
+    await engine.close()
     await llm.close()
 
 

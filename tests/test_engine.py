@@ -169,20 +169,22 @@ async def test_summarises_old_turns_when_history_outgrows_the_budget(
 ) -> None:
     config = EngineConfig(history_token_budget=250, keep_recent_messages=2)
     llm = make_llm(provider, config)
-    sam = Person(Engine(db, llm, config), "Sam")
+    engine = Engine(db, llm, config)
+    sam = Person(engine, "Sam")
     long = "I want to tell you about my garden, where tomatoes and basil grow next to the old fence. " * 6
     await sam.says(long)
     assert all(r["model"] != config.models.fast for r in fake_openai.requests), "under budget: no summary"
     fake_openai.script.extend([Reply(), Reply(text="Sam grows tomatoes and basil in a garden.")])
     await sam.says(long)
-    summary_request = fake_openai.requests[-1]
-    assert summary_request["model"] == config.models.fast
+    await engine.chores.idle()  # the fold is also read for lasting facts (tests/test_learned_facts.py)
+    (summary_request,) = [r for r in fake_openai.requests if r["model"] == config.models.fast]
     assert "tomatoes" in summary_request["input"][0]["content"]
 
     await sam.says("What do you remember about my garden?")
     body = fake_openai.last
     assert "Summary of the earlier conversation: Sam grows tomatoes and basil" in body["instructions"]
     assert len(body["input"]) == 3, "two recent messages stay verbatim, plus the new one"
+    await engine.close()
     await llm.close()
 
 
@@ -241,3 +243,14 @@ async def test_one_users_turns_are_answered_in_order(person, fake_openai: FakeOp
         "First question, about my garden and the tomatoes.", "First answer, Sam.",
         "Second question, about the basil next to them.",
     ]
+
+
+async def test_turns_reuse_one_connection_to_the_provider(person, fake_openai: FakeOpenAI) -> None:
+    # Regression: the stream was closed at `response.completed`, before the end of the HTTP body, which threw
+    # the connection away: every turn paid a new TCP (and, in production, TLS) handshake before its first token.
+    sam = person("Sam")
+    for question in ("How are you?", "What's new?", "Tell me a joke."):
+        heard = await sam.says(question)
+        assert heard.text
+    assert len(fake_openai.connections) == 3
+    assert len(set(fake_openai.connections)) == 1, "each turn opened a new connection"

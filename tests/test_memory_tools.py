@@ -25,7 +25,7 @@ async def test_a_remembered_fact_is_shown_by_memory_and_carried_into_later_conve
 
     user = await engine.account.user("terminal", "u-Amélie", "Amélie", None)
     memory = await engine.account.memory(user, "u-Amélie")
-    assert "Ce que tu m'as demandé de retenir :\n- Sa sœur s'appelle Inès" in memory
+    assert "Ce que je retiens de toi (demande-moi d'oublier ce que tu veux) :\n- Sa sœur s'appelle Inès" in memory
 
     await engine.account.reset(user, "u-Amélie")  # a fresh conversation: the history is gone, the fact is not
     await amelie.says("Tu te souviens comment s'appelle ma sœur ?")

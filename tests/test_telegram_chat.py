@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import time
 
 from core.engine import Engine
 from core.store import open_database
 from tests.conftest import make_llm
 from tests.fakes.openai_server import FakeOpenAI, Reply
-from tests.fakes.telegram_server import FakeTelegram
+from tests.fakes.telegram_server import FakeTelegram, FloodLimits
 from tests.telegram_chat import TelegramChat, eventually
 
 
@@ -208,12 +209,37 @@ async def test_stopping_lets_a_reply_in_progress_finish(
     assert [c.params["text"] for c in sent] == ["Amélie, je suis là avec toi. Comment te sens-tu aujourd'hui ?"]
 
 
-async def test_a_quick_short_reply_is_one_message_without_drafts_or_edits(tg: TelegramChat) -> None:
-    # Each draft or edit spends the chat's flood budget (20 a minute in groups) and can delay the final message.
-    private = await tg.user("Amélie").says("Coucou !")
+async def test_a_quick_short_reply_in_a_group_is_one_message_without_edits(tg: TelegramChat) -> None:
+    # In a group the preview is a real message the final text must edit: two writes of the 20 a minute.
     group = await tg.user("Chloé").says(f"{tg.mention} coucou !", chat=tg.group())
-    for heard in (private, group):
-        assert [c.method for c in heard.calls if c.method != "sendChatAction"] == ["sendMessage"]
+    assert [c.method for c in group.calls if c.method != "sendChatAction"] == ["sendMessage"]
+
+
+async def test_private_reply_shows_its_first_words_at_once_without_delaying_the_final_message(
+    fake_openai: FakeOpenAI, engine: Engine
+) -> None:
+    # Telegram's pace (one message a second per chat), enforced by the fake: the draft goes with the first
+    # words instead of a second later, and the final message does not wait a second behind the draft.
+    fake = FakeTelegram(limits=FloodLimits(chat_interval=1.0))
+    await fake.start()
+    tg = TelegramChat(fake, engine, stream_interval=1.0)
+    await tg.start()
+    try:
+        fake_openai.latency.first_token = 0.2
+        fake_openai.latency.tokens_per_second = 50  # ~0.3 s of streaming: a short reply
+        asked = time.monotonic()
+        heard = await tg.user("Amélie").says("Coucou !")
+        writes = [c for c in heard.calls if c.method != "sendChatAction"]
+        assert [c.method for c in writes] == ["sendMessageDraft", "sendMessage"]
+        draft, final = writes
+        assert heard.text.startswith(draft.params["text"])
+        # Before, the draft waited one interval (1 s) and the final message one more behind it.
+        assert draft.at - asked < 0.2 + 0.35, "the first words show as soon as the model writes them"
+        assert final.at - draft.at < 0.8, "the final message did not wait for the draft's slot"
+        assert fake.provoked_429s == 0
+    finally:
+        await tg.stop()
+        await fake.close()
 
 
 async def test_a_user_who_blocked_the_bot_still_has_the_reply_saved(

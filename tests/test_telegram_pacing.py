@@ -58,3 +58,24 @@ async def test_wait_sleeps_until_the_slot() -> None:
     start = time.monotonic()
     await pacing.wait(5)
     assert time.monotonic() - start >= 0.045
+
+
+def test_a_draft_has_its_own_slot_and_does_not_hold_back_the_message_after_it() -> None:
+    clock = Clock()
+    pacing = Pacing(Limits(chat_interval=1.0), clock)
+    pacing.take(5, draft=True)
+    assert not pacing.ready(5, draft=True), "one draft per interval"
+    assert pacing.ready(5), "the final message may follow at once"
+    pacing.take(5)
+    assert not pacing.ready(5)
+
+
+def test_previews_leave_a_third_of_the_bot_wide_budget_to_replies_that_must_land() -> None:
+    # Under heavy load drafts and edits give way first, instead of queueing final messages behind them.
+    clock = Clock()
+    pacing = Pacing(Limits(chat_interval=1.0, total_per_second=30), clock)
+    for chat in range(20):
+        assert pacing.ready(chat, reserve=3, draft=True)
+        pacing.take(chat, draft=True)
+    assert not pacing.ready(99, reserve=3, draft=True), "no preview once 20 of 30 writes are used"
+    assert pacing.ready(99), "a final message still goes"

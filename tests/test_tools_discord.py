@@ -39,7 +39,7 @@ async def test_cited_pages_are_links_in_the_discord_answer(
     assert heard.messages == ["The museum opens at 10 am.\n\nSources:\n- [Museum hours](https://museum.example/hours)"]
 
 
-async def test_a_reminder_is_posted_where_it_was_set(
+async def test_a_reminder_is_posted_where_it_was_set_and_names_its_person(
     engine: Engine, fake_openai: FakeOpenAI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     scheduler = ReminderScheduler(engine.reminders, engine.users, engine.deliveries)
@@ -50,13 +50,13 @@ async def test_a_reminder_is_posted_where_it_was_set(
     ]
     try:
         async with discord_world(engine, monkeypatch) as dc:
-            heard = await dc.member("Kenji").says("<@bot> remind me in a second that the tea is ready")
+            heard = await dc.member("Kenji", nick="Ken").says("<@bot> remind me in a second that the tea is ready")
             assert heard.messages == ["I'll tell you in a second."]
             await _until(lambda: len(dc.fake.messages[dc.general["id"]]) == 2)
             reminder = dc.fake.messages[dc.general["id"]][-1]
     finally:
         await scheduler.stop()
-    assert reminder["content"] == "⏰ Reminder: Tea is ready"
+    assert reminder["content"] == "⏰ Reminder for Ken: Tea is ready", "others read it too: it names whom it is for"
     assert "discord" not in engine.deliveries.platforms, "a stopped bot takes no more reminders"
 
 

@@ -42,6 +42,29 @@ async def test_a_reminder_in_two_seconds_arrives_in_the_telegram_chat_on_time(
     assert 0 <= late < 1.5
 
 
+async def test_a_reminder_set_in_a_group_says_whom_it_is_for(
+    tg: TelegramChat, engine: Engine, fake_openai: FakeOpenAI
+) -> None:
+    scheduler = ReminderScheduler(engine.reminders, engine.users, engine.deliveries)
+    scheduler.start()
+    group = tg.group()
+    chloe, kenji = tg.user("Chloé"), tg.user("Kenji", language="ja")
+    await kenji.says("/name ケンジ")  # the name Kenji asked for wins over his Telegram name
+    fake_openai.script += [_set("Sortir le gâteau du four", 1), Reply(text="Promis, Chloé !"),
+                           _set("洗濯物を取り込む", 1), Reply(text="了解！")]
+    try:
+        await chloe.says(f"{tg.mention} rappelle-moi de sortir le gâteau du four dans une seconde", chat=group)
+        await kenji.says(f"{tg.mention} 1秒後に洗濯物を取り込むようにリマインドして", chat=group)
+        await eventually(lambda: len(_sent(tg.fake, group.id)) == 4, timeout=5)
+    finally:
+        await scheduler.stop()
+    reminders = sorted(text for text in _sent(tg.fake, group.id) if text.startswith("⏰"))
+    assert reminders == [
+        "⏰ Rappel pour Chloé : Sortir le gâteau du four",  # each in its own person's language
+        "⏰ ケンジさんへのリマインダー：洗濯物を取り込む",
+    ]
+
+
 async def test_a_reminder_set_before_a_restart_arrives_after_it(
     fake_telegram: FakeTelegram, fake_openai: FakeOpenAI, provider: ProviderConfig, database_url: str,
     engine_config: EngineConfig,

@@ -29,16 +29,17 @@ async def webhooks() -> AsyncIterator[FakeWebhooks]:
 @pytest.fixture
 async def tool_engine(db: Database, provider: ProviderConfig, engine_config: EngineConfig):  # type: ignore[no-untyped-def]
     """`tool_engine(ToolsConfig(...))` builds an engine with those tool settings (closed after the test)."""
-    llms = []
+    engines = []
 
     def make(tools: ToolsConfig | None = None, config: EngineConfig | None = None) -> Engine:
-        llm = make_llm(provider, config or engine_config)
-        llms.append(llm)
-        return Engine(db, llm, config or engine_config, tools=tools)
+        engine = Engine(db, make_llm(provider, config or engine_config), config or engine_config, tools=tools)
+        engines.append(engine)
+        return engine
 
     yield make
-    for llm in llms:
-        await llm.close()
+    for engine in engines:
+        await engine.close()
+        await engine.llm.close()
 
 
 @dataclass

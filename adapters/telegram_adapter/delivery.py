@@ -38,26 +38,38 @@ _ACTIONS = {
 
 
 class _Indicator:
-    """Keeps one chat action alive until replaced or stopped."""
+    """Keeps one chat action alive until replaced or stopped, without making the turn wait for Telegram."""
 
     def __init__(self, sender: Sender, target: Target) -> None:
         self.sender = sender
         self.target = target
         self._task: asyncio.Task[None] | None = None
+        self._sending: set[asyncio.Task[None]] = set()
         self._action: str | None = None
 
-    async def show(self, action: str) -> None:
+    def show(self, action: str) -> None:
         if action == self._action:
             return
         self.stop()
         self._action = action
-        await self.sender.action(self.target, action)
+        self._send(action)
         self._task = asyncio.create_task(self._refresh(action))
+
+    def _send(self, action: str) -> None:
+        # A task of its own: stopping the indicator must not cut a request in half (see `landed`).
+        task = asyncio.create_task(self.sender.action(self.target, action))
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
 
     async def _refresh(self, action: str) -> None:
         while True:
             await asyncio.sleep(ACTION_REFRESH)
-            await self.sender.action(self.target, action)
+            self._send(action)
+
+    async def landed(self) -> None:
+        """Wait for actions still on their way: one arriving after the reply would show "typing…" under it."""
+        if self._sending:
+            await asyncio.wait(set(self._sending))
 
     def stop(self) -> None:
         if self._task is not None:
@@ -93,19 +105,22 @@ class Delivery:
 
     async def on(self, event: ReplyEvent) -> None:
         if isinstance(event, Activity):
-            await self.indicator.show(_ACTIONS[event.kind])
+            self.indicator.show(_ACTIONS[event.kind])
         elif isinstance(event, TextDelta):
             self.so_far += event.text
             await self.text.update(self.so_far)
         elif isinstance(event, FinalText):
+            await self.indicator.landed()
             await self.text.finish(event.text)
             self.text_sent = True
             self.indicator.stop()  # delivered; the engine may still tidy up (e.g. summarise) without a "typing…"
         elif isinstance(event, VoiceReply):
-            await self.indicator.show(ChatAction.UPLOAD_VOICE)
+            self.indicator.show(ChatAction.UPLOAD_VOICE)
+            await self.indicator.landed()
             await self.voice(event)
             self.indicator.stop()
         elif isinstance(event, Notice):
+            await self.indicator.landed()
             await self.sender.plain(self.target, event.text, reply=not self.target.private)
 
     async def voice(self, reply: VoiceReply) -> None:

@@ -1,8 +1,10 @@
 """Keeping under Telegram's flood limits instead of provoking 429s: per chat, per group, and overall.
 
 Telegram asks bots to send about one message per second per chat, at most 20 per minute to a group and
-about 30 per second overall; edits and drafts count as sends here, to stay on the safe side. Every write
-reserves a slot first. A `RetryAfter` from Telegram pushes the chat's next slot back by what it asked.
+about 30 per second overall; edits count as sends. Drafts (private-chat previews, not messages) have a
+slot of their own per chat at the same pace, so a draft never delays the message that follows it; they
+count in the overall 30/s like everything else. Every write reserves a slot first. A `RetryAfter` from
+Telegram pushes the chat's next slot back by what it asked.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class _Window:
 @dataclass(slots=True)
 class _Chat:
     next_at: float = 0.0
+    draft_at: float = 0.0  # drafts' own slot
     group: _Window | None = None
 
 
@@ -61,22 +64,28 @@ class Pacing:
             chat = self._chats[chat_id] = _Chat(group=group)
         return chat
 
-    def _free_at(self, chat_id: int, reserve: int) -> float:
+    def _free_at(self, chat_id: int, reserve: int, draft: bool = False) -> float:
         now = self._clock()
         chat = self._chat(chat_id)
-        times = [chat.next_at, self._total.free_at(now)]
+        # Optional writes leave a share of the bot-wide budget to the replies that must land.
+        total_reserve = self.limits.total_per_second // 3 if reserve else 0
+        times = [chat.draft_at if draft else chat.next_at, self._total.free_at(now, total_reserve)]
         if chat.group is not None:
             times.append(chat.group.free_at(now, reserve))
         return max(now, *times)
 
-    def ready(self, chat_id: int, reserve: int = 0) -> bool:
-        """Whether a write could go now, leaving `reserve` group slots free (for replies that must land)."""
-        return self._free_at(chat_id, reserve) <= self._clock()
+    def ready(self, chat_id: int, reserve: int = 0, *, draft: bool = False) -> bool:
+        """Whether a write could go now, leaving `reserve` group slots (and a third of the bot-wide budget)
+        free for replies that must land."""
+        return self._free_at(chat_id, reserve, draft) <= self._clock()
 
-    def take(self, chat_id: int) -> None:
+    def take(self, chat_id: int, *, draft: bool = False) -> None:
         now = self._clock()
         chat = self._chat(chat_id)
-        chat.next_at = now + self.limits.chat_interval
+        if draft:
+            chat.draft_at = now + self.limits.chat_interval
+        else:
+            chat.next_at = now + self.limits.chat_interval
         self._total.take(now)
         if chat.group is not None:
             chat.group.take(now)

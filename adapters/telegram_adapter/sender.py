@@ -66,14 +66,16 @@ class Sender:
         self.bot = bot
         self.pacing = pacing
 
-    async def _call(self, chat_id: int, op: Callable[[], Awaitable[T]], must: bool) -> T | None:
+    async def _call(
+        self, chat_id: int, op: Callable[[], Awaitable[T]], must: bool, *, draft: bool = False
+    ) -> T | None:
         """Run one write in its slot. None when an optional write was skipped (or a must write kept failing)."""
         failures = 0
         while True:
             if must:
                 await self.pacing.wait(chat_id)
-            elif self.pacing.ready(chat_id, _RESERVE):
-                self.pacing.take(chat_id)
+            elif self.pacing.ready(chat_id, _RESERVE, draft=draft):
+                self.pacing.take(chat_id, draft=draft)
             else:
                 return None
             try:
@@ -94,16 +96,17 @@ class Sender:
                 await asyncio.sleep(failures)
 
     async def _formatted(
-        self, chat_id: int, markdown: str, send: Callable[[str, str | None], Awaitable[T]], must: bool
+        self, chat_id: int, markdown: str, send: Callable[[str, str | None], Awaitable[T]], must: bool,
+        *, draft: bool = False,
     ) -> T | None:
         """HTML first; plain text when Telegram rejects the entities."""
         try:
-            return await self._call(chat_id, lambda: send(to_html(markdown), ParseMode.HTML), must)
+            return await self._call(chat_id, lambda: send(to_html(markdown), ParseMode.HTML), must, draft=draft)
         except BadRequest as exc:
             if not _bad_entities(exc):
                 raise
             log.warning("Telegram could not parse our HTML (%s); sending plain text", exc.message)
-            return await self._call(chat_id, lambda: send(markdown, None), must)
+            return await self._call(chat_id, lambda: send(markdown, None), must, draft=draft)
 
     async def text(self, target: Target, markdown: str, *, must: bool = True, reply: bool = True) -> Message | None:
         """Send Markdown as a new message (replying to the user's message when `reply`)."""
@@ -161,7 +164,7 @@ class Sender:
                 target.chat_id, draft_id, text, message_thread_id=target.thread_id, parse_mode=mode
             )
 
-        return bool(await self._formatted(target.chat_id, markdown, send, must=False))
+        return bool(await self._formatted(target.chat_id, markdown, send, must=False, draft=True))
 
     async def voice(self, target: Target, ogg: bytes, duration: float) -> Message | None:
         return await self._call(

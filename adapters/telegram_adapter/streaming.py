@@ -1,9 +1,9 @@
 """Showing a reply while the model writes it, then committing it in clean messages of at most 4096 characters.
 
-Private chats get `sendMessageDraft` previews (Telegram animates drafts with the same id), then the final
-text with `sendMessage`. Groups, where drafts do not exist, get one message that is edited as text arrives
-and replies to the user's message. Updates follow core's UpdateThrottle (about once per second, never an
-unchanged edit); the final text always lands, split at paragraph / code-fence boundaries.
+Private chats get `sendMessageDraft` previews from the first words on (Telegram animates drafts with the
+same id), then the final text with `sendMessage`. Groups, where drafts do not exist, get one message that is
+edited as text arrives and replies to the user's message. Updates follow core's UpdateThrottle (about once
+per second, never an unchanged edit); the final text always lands, split at paragraph / code-fence boundaries.
 """
 
 from __future__ import annotations
@@ -36,9 +36,10 @@ class TextStream:
 
     async def update(self, so_far: str) -> None:
         """The reply so far: maybe show it, if the throttle and the flood limits allow right now."""
-        if not self._started:
-            # The first preview waits one interval: a reply that is complete by then goes out as one message,
-            # without a draft or edit spending the chat's flood budget (and delaying the final message).
+        if not self._started and not self.target.private:
+            # In a group the first preview is a real message that the final text must then edit, a second
+            # write in the chat's slot: it waits one interval, so a reply complete by then is one message.
+            # A private chat's draft is shown at once: it has its own slot and delays nothing.
             self._started = True
             self.throttle.hold(self.throttle.interval)
             return

@@ -22,9 +22,10 @@ class Reminder:
     text: str
     due_at: float
     attempts: int
+    chat_kind: str = "private"  # "private" or "group" (core.turn.ChatKind): a group reminder names its person
 
 
-_COLUMNS = "id, platform, chat_id, user_id, text, due_at, attempts"
+_COLUMNS = "id, platform, chat_id, user_id, text, due_at, attempts, chat_kind"
 
 
 class Reminders:
@@ -33,19 +34,22 @@ class Reminders:
         # Set whenever the schedule changes, so a sleeping scheduler re-reads the next due time.
         self.changed = asyncio.Event()
 
-    async def add(self, platform: str, chat_id: str, user_id: str, text: str, due_at: float) -> Reminder | None:
+    async def add(
+        self, platform: str, chat_id: str, user_id: str, text: str, due_at: float, *, chat_kind: str = "private"
+    ) -> Reminder | None:
         """None when the user already has too many pending reminders."""
         if len(await self.pending(platform, user_id)) >= MAX_PENDING:
             return None
         text = text.strip()[:MAX_TEXT_CHARS]
         cur = await self._db.conn.execute(
-            "INSERT INTO reminders (platform, chat_id, user_id, text, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (platform, chat_id, user_id, text, due_at, time.time()),
+            "INSERT INTO reminders (platform, chat_id, user_id, text, due_at, chat_kind, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (platform, chat_id, user_id, text, due_at, chat_kind, time.time()),
         )
         await self._db.conn.commit()
         self.changed.set()
         assert cur.lastrowid is not None
-        return Reminder(cur.lastrowid, platform, chat_id, user_id, text, due_at, 0)
+        return Reminder(cur.lastrowid, platform, chat_id, user_id, text, due_at, 0, chat_kind)
 
     async def pending(self, platform: str, user_id: str) -> list[Reminder]:
         async with self._db.conn.execute(

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core.llm import FunctionCall
+from core.turn import ChatKind
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +24,7 @@ class ToolContext:
     user_id: str
     language: str
     timezone: str | None = None
+    chat_kind: ChatKind = ChatKind.PRIVATE  # where the turn happened: a reminder set in a group is said there
 
 
 @dataclass(frozen=True, slots=True)

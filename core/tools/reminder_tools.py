@@ -52,7 +52,9 @@ class ReminderTools:
         due = self._due(ctx, args)
         if isinstance(due, str):
             return ToolResult.error(due)
-        reminder = await self._reminders.add(ctx.platform, ctx.chat_id, ctx.user_id, text, due)
+        reminder = await self._reminders.add(
+            ctx.platform, ctx.chat_id, ctx.user_id, text, due, chat_kind=ctx.chat_kind.value
+        )
         if reminder is None:
             return ToolResult.error("the user has too many pending reminders; ask them to cancel some")
         return ToolResult.of({"reminder_id": reminder.id, "text": reminder.text, "due_local": self._local(ctx, due)})

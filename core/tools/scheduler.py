@@ -15,7 +15,8 @@ from typing import Protocol
 
 from core.i18n import t
 from core.store.reminders import Reminder, Reminders
-from core.store.users import ReplyMode, Users
+from core.store.users import ReplyMode, User, Users
+from core.turn import ChatKind
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,13 @@ class Deliveries:
         self, platform: str, chat_id: str, user_id: str, text: str, language: str, as_voice: bool
     ) -> None:
         await self._ports[platform].deliver(platform, chat_id, user_id, text, language, as_voice)
+
+
+def reminder_text(reminder: Reminder, user: User | None, language: str) -> str:
+    """What the reminder says. In a group others read it too, so it names whom it is for."""
+    if reminder.chat_kind == ChatKind.PRIVATE.value or user is None:
+        return t("reminder_due", language, text=reminder.text)
+    return t("reminder_due_for", language, name=user.name, text=reminder.text)
 
 
 class ReminderScheduler:
@@ -116,7 +124,7 @@ class ReminderScheduler:
         user = await self._users.get(reminder.platform, reminder.user_id)
         language = (user.language if user else None) or "en"
         as_voice = user is not None and user.reply_mode in (ReplyMode.VOICE, ReplyMode.BOTH)
-        text = t("reminder_due", language, text=reminder.text)
+        text = reminder_text(reminder, user, language)
         try:
             async with asyncio.timeout(self._delivery_timeout):
                 await self._deliveries.deliver(

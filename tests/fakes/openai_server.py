@@ -5,8 +5,9 @@
 - `POST /v1/audio/transcriptions` takes multipart audio, checks it decodes, answers JSON.
 - `POST /v1/audio/speech` answers real OGG/Opus audio (a voiced tone whose length follows the text).
 
-Tests script replies with `fake.script.append(Reply(...))`; unscripted requests get `default_reply`,
-which answers like an obedient model: the user's name from the Context line, in the Context language.
+Tests script replies with `fake.script.append(Reply(...))` (a Reply with `model` set waits for a request to
+that model); unscripted requests get `default_reply`, which answers like an obedient model: the user's name
+from the Context line, in the Context language.
 """
 
 from __future__ import annotations
@@ -105,6 +106,9 @@ class Reply:
     citations: list[tuple[str, str]] = field(default_factory=list)
     # a reasoning item first; its encrypted content is sent only when the request includes it
     reasoning: str | None = None
+    # only for a request to this model (None: the next request, whatever its model), so a test can script
+    # calls that run concurrently, like a background fact extraction beside the next turn
+    model: str | None = None
 
 
 @dataclass
@@ -153,6 +157,7 @@ class FakeOpenAI:
         self.script: deque[Reply] = deque()
         self.replier: Callable[[dict[str, Any]], str] = default_reply
         self.requests: list[dict[str, Any]] = []
+        self.connections: list[tuple[str, int]] = []  # the client's (host, port) of each Responses request
         self.paths: list[str] = []
         self.headers: list[dict[str, str]] = []
         # The Authorization header of each audio request, as (endpoint, header), in arrival order.
@@ -212,7 +217,9 @@ class FakeOpenAI:
         self.requests.append(body)
         self.paths.append(request.path)
         self.headers.append(dict(request.headers))
-        reply = self.script.popleft() if self.script else Reply()
+        if request.transport is not None:
+            self.connections.append(request.transport.get_extra_info("peername")[:2])
+        reply = self._next_reply(body)
         if reply.delay:
             await asyncio.sleep(reply.delay)
         if reply.status:
@@ -226,6 +233,13 @@ class FakeOpenAI:
             return await self._stream(request, body, reply, text)
         finally:
             self.active_streams -= 1
+
+    def _next_reply(self, body: dict[str, Any]) -> Reply:
+        for index, reply in enumerate(self.script):
+            if reply.model is None or reply.model == body.get("model"):
+                del self.script[index]
+                return reply
+        return Reply()
 
     async def _stream(self, request: web.Request, body: dict[str, Any], reply: Reply, text: str) -> web.StreamResponse:
         response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})

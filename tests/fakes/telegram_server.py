@@ -33,7 +33,12 @@ CAPTION_LIMIT = 1024
 
 @dataclass(frozen=True)
 class FloodLimits:
-    """Telegram's published limits: ~1 write/s per chat, 20/min per group, 30/s overall."""
+    """Telegram's published limits: ~1 message/s per chat, 20/min per group, 30/s overall.
+
+    Drafts are previews, not messages: they get their own ~1/s per chat (Telegram publishes no draft limit,
+    this is a cautious guess), so a draft does not take the slot of the message that follows it; they still
+    count in the 30/s overall.
+    """
 
     chat_interval: float = 1.0
     group_per_minute: int = 20
@@ -75,6 +80,7 @@ class FakeTelegram:
         self._message_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
         self._writes: dict[int, deque[float]] = {}
+        self._drafts: dict[int, deque[float]] = {}
         self._all_writes: deque[float] = deque()
         self._runner: web.AppRunner | None = None
         self.root = ""
@@ -164,7 +170,7 @@ class FakeTelegram:
                 raise ApiError(404, "Not Found: method not found")
             self._scripted(method, call.chat_id)
             if self.limits is not None and method in WRITES and call.chat_id is not None:
-                self._enforce(call.chat_id)
+                self._enforce(call.chat_id, draft=method == "sendMessageDraft")
             result = await handler(params, files)
             call.result = result
         except ApiError as exc:
@@ -189,11 +195,11 @@ class FakeTelegram:
                 self._failures.remove(failure)
                 raise ApiError(failure.status, failure.description, failure.retry_after)
 
-    def _enforce(self, chat_id: int) -> None:
+    def _enforce(self, chat_id: int, *, draft: bool) -> None:
         assert self.limits is not None
         now = time.monotonic()
         limits = self.limits
-        writes = self._writes.setdefault(chat_id, deque())
+        writes = (self._drafts if draft else self._writes).setdefault(chat_id, deque())
         while self._all_writes and self._all_writes[0] <= now - 1:
             self._all_writes.popleft()
         wait = 0.0
