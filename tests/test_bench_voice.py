@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from bench.voice_pipeline import LAST_SENTENCE, REPLY
 from bench.voice_round_trip import measure
 from bench.world import ZERO
-from tests.fakes.openai_server import Latency
+from tests.fakes.openai_server import Latency, sentences
 
 
 def test_the_fake_charges_speech_per_sentence_in_every_language() -> None:
@@ -24,3 +25,7 @@ async def test_both_designs_answer_the_voice_note_with_one_voice_note_each_timed
     for key in ("pipelined_took_s", "pipelined_floor_s", "sequential_took_s", "sequential_llm_s"):
         assert len(found[key]) == 1 and found[key][0] > 0, key
     assert found["pipelined_took_s"][0] >= found["pipelined_stt_s"][0] + found["pipelined_llm_s"][0]
+
+
+def test_the_floor_counts_the_replys_own_last_sentence() -> None:
+    assert REPLY.endswith(LAST_SENTENCE) and sentences(LAST_SENTENCE) == 1
