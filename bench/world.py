@@ -34,7 +34,7 @@ from tests.telegram_chat import TelegramChat
 KEY = "sk-bench-0123456789abcdef"
 # Telegram's own default: one draft/edit per second (TELEGRAM_STREAM_INTERVAL).
 STREAM_INTERVAL = 1.0
-REALISTIC = Latency(first_token=0.4, tokens_per_second=60.0, stt=0.6, tts=0.5)
+REALISTIC = Latency(first_token=0.4, tokens_per_second=60.0, stt=0.6, tts_per_sentence=0.5)  # issue 8's model
 ZERO = Latency()
 
 

@@ -238,6 +238,8 @@ class Engine:
                     if isinstance(item, Answer):
                         answer = item
                     elif isinstance(item, Completion):
+                        if synthesis is not None:
+                            synthesis.flush()  # the model stopped writing: speak the rest before any bookkeeping
                         log.info("turn for %s/%s answered by %s", turn.platform, turn.user_id, item.model)
                         await self._record(turn, route.role, item)
                     elif isinstance(item, Citations):

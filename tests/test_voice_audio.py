@@ -109,8 +109,15 @@ def test_streaming_chunker_cuts_whole_sentences_and_never_inside_code() -> None:
     assert all(c.count("```") % 2 == 0 for c in chunks)
 
 
-def test_once_the_reply_has_ended_the_rest_is_cut_per_sentence_to_be_spoken_in_parallel() -> None:
+def test_each_sentence_is_sent_to_speech_as_soon_as_it_is_complete_but_a_tiny_one_waits_for_the_next() -> None:
     chunker = SentenceChunker()
+    text = "Oh! That sounds like a really long day. Rest a little bit tonight. Tomorrow we"
+    chunks = [c for word in text.split(" ") for c in chunker.feed(word + " ")]
+    assert chunks == ["Oh! That sounds like a really long day. ", "Rest a little bit tonight. "]
+
+
+def test_once_the_reply_has_ended_the_rest_is_cut_per_sentence_to_be_spoken_in_parallel() -> None:
+    chunker = SentenceChunker(min_chars=100)
     assert chunker.feed("Short one. Then another short. And the end?") == [], "too little yet to start a chunk"
     assert chunker.flush() == ["Short one. ", "Then another short. ", "And the end?"]
 

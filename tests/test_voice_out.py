@@ -200,3 +200,22 @@ async def test_when_the_voice_cannot_be_made_the_reply_arrives_as_text(
     assert heard.text.startswith("Amélie, je suis là")
     assert heard.events[0] == Activity(ActivityKind.RECORDING)
     assert not [e for e in heard.events if isinstance(e, TextDelta | VoiceReply)]
+
+
+async def test_a_broken_sentence_after_one_already_in_the_voice_note_still_brings_the_reply_as_text(
+    person, engine, fake_openai: FakeOpenAI
+) -> None:
+    await engine.users.touch("terminal", "u-Amélie", "Amélie", None)
+    await engine.users.update("terminal", "u-Amélie", reply_mode="voice")
+    # Each sentence is encoded into the note as it comes back: the first can be in it when the second fails.
+    fake_openai.speech_audio = lambda body: (
+        b"OggS\x00\x02" + bytes(200) if body["input"].startswith("Comment") else _pitched(300.0, 1.0)
+    )
+    heard = await person("Amélie").says("Bonjour Minato, raconte-moi ta journée.")
+
+    assert [s["input"] for s in fake_openai.speeches] == [
+        "Amélie, je suis là avec toi.", "Comment te sens-tu aujourd'hui?"
+    ], "two sentences, two requests"
+    assert [type(e) for e in heard.events] == [Activity, Notice, FinalText]
+    assert heard.notices[0].key == "voice_reply_failed"
+    assert heard.text == "Amélie, je suis là avec toi. Comment te sens-tu aujourd'hui ?"

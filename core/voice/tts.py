@@ -1,5 +1,6 @@
 """Text to speech, pipelined: sentence chunks are synthesised while the reply still streams, concurrently
-(bounded), and joined in order into one OGG/Opus voice note however the chunks finish.
+(bounded), and each is decoded and encoded into the one OGG/Opus voice note, in reply order, as soon as it
+and the chunks before it are back — so when the reply ends only its last sentences are left to make.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import openai
 from openai import AsyncOpenAI
 
 from core.config import VoiceConfig
-from core.voice.audio import AudioError, VoiceNote, join_ogg
+from core.voice.audio import OPUS_RATE, AudioError, NoteWriter, VoiceNote, decode
 from core.voice.direction import voice_instructions
 from core.voice.problems import VoiceError, VoiceProblem
 from core.voice.spoken import SentenceChunker, speech_chunks
@@ -52,7 +53,7 @@ class Speaker:
 
 
 class Synthesis:
-    """One voice reply being made. Feed it the reply as it streams; `finish` gives the joined voice note."""
+    """One voice reply being made. Feed it the reply as it streams; `finish` gives the voice note."""
 
     def __init__(self, speaker: Speaker, voice: str, language: str, user_text: str, api_key: str | None) -> None:
         self._speaker = speaker
@@ -62,44 +63,51 @@ class Synthesis:
         self._user_text = user_text
         self._chunker = SentenceChunker()
         self._gate = asyncio.Semaphore(speaker.config.tts_concurrency)
-        self._tasks: list[asyncio.Task[bytes]] = []
+        self._note = NoteWriter()
+        self._tasks: list[asyncio.Task[None]] = []
 
     def feed(self, delta: str) -> None:
         for chunk in self._chunker.feed(delta):
+            self._add(chunk)
+
+    def flush(self) -> None:
+        """The model stopped writing (the reply ended, or it calls a tool): synthesise what is left right away."""
+        for chunk in self._chunker.flush():
             self._add(chunk)
 
     def _add(self, markdown: str) -> None:
         for text in speech_chunks(markdown):
             # Each chunk's own feeling refines the voice, but the user's mood leads (see direction.moment_of).
             instructions = voice_instructions(self._language, self._user_text, text)
-            self._tasks.append(asyncio.create_task(self._one(text, instructions)))
+            before = self._tasks[-1] if self._tasks else None
+            self._tasks.append(asyncio.create_task(self._one(text, instructions, before)))
 
-    async def _one(self, text: str, instructions: str) -> bytes:
+    async def _one(self, text: str, instructions: str, before: asyncio.Task[None] | None) -> None:
         async with self._gate:
-            return await self._speaker.say(text, voice=self._voice, instructions=instructions, api_key=self._api_key)
+            audio = await self._speaker.say(text, voice=self._voice, instructions=instructions, api_key=self._api_key)
+        try:
+            samples = await asyncio.to_thread(decode, audio, OPUS_RATE)
+        except AudioError as exc:
+            log.warning("speech audio did not decode: %s", exc.problem.value)
+            raise VoiceError(VoiceProblem.REPLY_FAILED) from exc
+        if before is not None:
+            await before  # the note is written in reply order, whatever order the chunks came back in
+        await asyncio.to_thread(self._note.add, samples)
 
     async def finish(self) -> VoiceNote | None:
         """The whole reply as one voice note; None when nothing in it can be spoken (e.g. only code).
 
         Raises VoiceError if any chunk fails.
         """
-        for chunk in self._chunker.flush():
-            self._add(chunk)
+        self.flush()
         if not self._tasks:
             return None
-        # The task list is in reply order, so gather returns the audio in order whatever finished first.
-        results = await asyncio.gather(*self._tasks, return_exceptions=True)
-        parts: list[bytes] = []
-        for result in results:
+        # In reply order, so the error raised is the first chunk's that failed.
+        for result in await asyncio.gather(*self._tasks, return_exceptions=True):
             if isinstance(result, BaseException):
                 raise result
-            parts.append(result)
-        log.debug("voice reply joined from %d chunks", len(parts))
-        try:
-            return await asyncio.to_thread(join_ogg, parts)
-        except AudioError as exc:
-            log.warning("speech audio did not decode: %s", exc.problem.value)
-            raise VoiceError(VoiceProblem.REPLY_FAILED) from exc
+        log.debug("voice reply made of %d chunks", len(self._tasks))
+        return await asyncio.to_thread(self._note.finish)
 
     def cancel(self) -> None:
         for task in self._tasks:

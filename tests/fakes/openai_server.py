@@ -59,6 +59,22 @@ def default_reply(body: dict[str, Any]) -> str:
     return f"{name}, {PHRASES.get(lang, PHRASES['en'])}"
 
 
+# A sentence ends at . ! ? … (maybe closed by a quote or bracket) before a space or the end of the text, or
+# at a CJK full stop, exclamation or question mark (Japanese and Chinese put no space after them).
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s|$)|[。！？]+")
+
+
+def sentences(text: str) -> int:
+    """How many sentences `text` holds, for any of Minato's languages; trailing words without a stop count as one.
+
+    Deliberately independent of core/voice/spoken.py, so that the cost the fake charges does not follow the code
+    under test. Abbreviations ("e.g. this") count as an end: a fake only needs to be consistent.
+    """
+    ends = list(_SENTENCE_END.finditer(text))
+    rest = text[ends[-1].end() :] if ends else text
+    return len(ends) + (1 if rest.strip() else 0)
+
+
 @dataclass
 class Latency:
     """Fixed provider latencies, so benchmarks know the floor exactly."""
@@ -66,8 +82,13 @@ class Latency:
     first_token: float = 0.0
     tokens_per_second: float = 0.0  # 0 = all at once
     stt: float = 0.0
-    tts: float = 0.0
+    tts: float = 0.0  # per speech request, whatever its length
     tts_per_char: float = 0.0  # speech takes longer to make the more there is to say
+    tts_per_sentence: float = 0.0  # issue 8's model: "TTS 500 ms per sentence"
+
+    def speech_seconds(self, text: str) -> float:
+        """How long a speech request for `text` takes to answer."""
+        return self.tts + len(text) * self.tts_per_char + sentences(text) * self.tts_per_sentence
 
 
 @dataclass
@@ -360,8 +381,9 @@ class FakeOpenAI:
         body = await request.json()
         self.speeches.append(body)
         self.audio_auth.append(("speech", request.headers.get("Authorization", "")))
-        if self.latency.tts or self.latency.tts_per_char:
-            await asyncio.sleep(self.latency.tts + len(body.get("input", "")) * self.latency.tts_per_char)
+        wait = self.latency.speech_seconds(body.get("input", ""))
+        if wait:
+            await asyncio.sleep(wait)
         if self.speech_hook is not None:
             await self.speech_hook(body)
         if self.speech_status:
