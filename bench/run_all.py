@@ -1,6 +1,6 @@
 """Every benchmark, each in its own process (so peak RSS and CPU are its own), then one summary table.
 
-Run: python -m bench.run_all   (about 7 minutes on 2 cores, over 4 of them the scale run: see bench/scale.py)
+Run: python -m bench.run_all   (about 5 minutes on 2 cores, over 3 of them the scale run: see bench/scale.py)
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ BENCHES: list[tuple[str, list[str], list[str]]] = [
     ("bench.audio_codec", [], ["audio_codec"]),
     ("bench.text_turn", ["--turns", "90"], ["overhead", "first_text"]),
     ("bench.politeness", [], ["politeness"]),
-    ("bench.voice_round_trip", ["--runs", "2"], ["voice_round_trip"]),
+    ("bench.voice_round_trip", ["--runs", "1"], ["voice_round_trip"]),
     ("bench.scale", [], ["scale"]),
 ]
 

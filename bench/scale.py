@@ -14,7 +14,7 @@ whatever the bot does. The run keeps the shipped configuration end to end — th
 counts the 429s it provokes — and offers load just under that rate. Overhead leaves out, as deliberate pacing,
 the time a final message waited for the chat's slot or for the bot-wide budget (bench/turns.py).
 
-Run: python -m bench.scale [--users 1000 --messages 5 --spread 38 --think 35 41]
+Run: python -m bench.scale [--users 1000 --messages 5 --spread 38 --think 36 39]
 """
 
 from __future__ import annotations
@@ -23,17 +23,12 @@ import argparse
 import asyncio
 import random
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 
-from adapters.telegram_adapter.runtime import AdapterConfig
 from bench.politeness import most_in_window, writes
 from bench.report import Report, cpu_seconds, peak_rss_mb, percentile
 from bench.turns import TurnTimes, timeline
 from bench.world import REALISTIC, World, world
-from bots import telegram_bot
-from bots.settings import TelegramSettings
 from tests.fakes.telegram_objects import Call
 from tests.fakes.telegram_server import WRITES, FloodLimits
 from tests.telegram_chat import Delivered, TgUser
@@ -46,9 +41,10 @@ class Load:
     users: int = 1000
     messages: int = 5
     spread: float = 38.0  # about one think cycle: the load is steady from the start
-    # ~26 messages/s offered by 1,000 users (one message per ~39 s each), just under the bot's own bot-wide pace
-    # (30 writes per 1.1 s, ~27/s): 5,000 replies cannot take less than ~185 s however fast the bot is.
-    think: tuple[float, float] = (35.0, 41.0)
+    # ~26 messages/s offered by 1,000 users (one message per ~38 s each), just under the bot's own bot-wide pace
+    # (30 writes per 1.1 s, ~27/s): 5,000 replies cannot take less than ~185 s however fast the bot is. A narrow
+    # think range keeps the last users from finishing long after the others.
+    think: tuple[float, float] = (36.0, 39.0)
     timeout: float = 120.0
     seed: int = 8
 
@@ -146,22 +142,6 @@ def report(load: Load, outcome: Outcome) -> Report:
     return r
 
 
-@contextmanager
-def bot_wide_cap(per_second: int) -> Iterator[None]:
-    """Experiment, not the product: the bot paces itself to `per_second` writes overall instead of 30."""
-    original = telegram_bot.adapter_config
-
-    def capped(tg: TelegramSettings) -> AdapterConfig:
-        config = original(tg)
-        return replace(config, limits=replace(config.limits, total_per_second=per_second))
-
-    telegram_bot.adapter_config = capped
-    try:
-        yield
-    finally:
-        telegram_bot.adapter_config = original
-
-
 def cli() -> None:
     default = Load()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -170,15 +150,11 @@ def cli() -> None:
     parser.add_argument("--spread", type=float, default=default.spread)
     parser.add_argument("--think", type=float, nargs=2, default=default.think)
     parser.add_argument("--seed", type=int, default=default.seed)
-    parser.add_argument("--bot-cap", type=int, help="experiment: the bot's own writes/s cap (shipped: 30)")
     args = parser.parse_args()
     load = Load(args.users, args.messages, args.spread, tuple(args.think), seed=args.seed)
-    with bot_wide_cap(args.bot_cap) if args.bot_cap else nullcontext():
-        result = report(load, asyncio.run(run(load)))
-    if args.bot_cap:
-        result.title += f" (experiment: bot paces itself to {args.bot_cap}/s)"
+    result = report(load, asyncio.run(run(load)))
     result.print()
-    print(f"saved {result.save('scale' if not args.bot_cap else f'scale_bot_cap_{args.bot_cap}')}")
+    print(f"saved {result.save('scale')}")
 
 
 if __name__ == "__main__":
