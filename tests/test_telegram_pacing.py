@@ -92,3 +92,16 @@ def test_bot_wide_writes_go_out_evenly_not_thirty_at_once() -> None:
     assert not pacing.ready(5), "a sixth write at the same instant waits"
     clock.now += 1.1 * 5 / 30
     assert pacing.ready(5)
+
+
+def test_a_long_running_bot_forgets_chats_with_nothing_pending() -> None:
+    clock = Clock()
+    pacing = Pacing(Limits(chat_interval=1.0, group_per_minute=20), clock)
+    for _ in range(20):
+        pacing.take(-5)
+    for chat in range(1, 10_000):
+        pacing.take(chat)
+    clock.now += 2.0
+    pacing.take(10_001)  # one chat past the limit: the idle ones are forgotten
+    assert len(pacing._chats) == 2, "memory stays bounded by the chats still pending"
+    assert not pacing.ready(-5), "the group's minute still counts: forgetting it would let a 21st write through"

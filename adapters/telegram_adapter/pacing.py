@@ -15,6 +15,9 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
+# Past this many chats remembered, those with nothing pending are forgotten (checked when a new one comes).
+_SWEEP_AT = 10_000
+
 
 @dataclass(frozen=True, slots=True)
 class Limits:
@@ -55,18 +58,27 @@ class _Chat:
     draft_at: float = 0.0  # drafts' own slot
     group: _Window | None = None
 
+    def pending(self, now: float) -> bool:
+        """Whether forgetting this chat could let a write through too soon."""
+        if max(self.next_at, self.draft_at) > now:
+            return True
+        return self.group is not None and self.group.free_at(now) >= now and bool(self.group.times)
+
 
 class Pacing:
     def __init__(self, limits: Limits, clock: Callable[[], float] = time.monotonic) -> None:
         self.limits = limits
         self._clock = clock
         self._chats: dict[int, _Chat] = {}
+        self._sweep_at = _SWEEP_AT
         self._total = _Window(limits.total_per_second, limits.total_window)
         self._burst = _Window(limits.total_burst, limits.total_window * limits.total_burst / limits.total_per_second)
 
     def _chat(self, chat_id: int) -> _Chat:
         chat = self._chats.get(chat_id)
         if chat is None:
+            if len(self._chats) >= self._sweep_at:
+                self._forget_idle()
             # Negative ids are groups, supergroups and channels.
             group = _Window(self.limits.group_per_minute, 60.0) if chat_id < 0 else None
             chat = self._chats[chat_id] = _Chat(group=group)
@@ -83,6 +95,13 @@ class Pacing:
         if chat.group is not None:
             times.append(chat.group.free_at(now, reserve))
         return max(now, *times)
+
+    def _forget_idle(self) -> None:
+        """Drop chats with nothing pending: a long-running bot meets more chats than it needs to remember."""
+        now = self._clock()
+        self._chats = {chat_id: chat for chat_id, chat in self._chats.items() if chat.pending(now)}
+        # Chats still pending stay; the next sweep waits until there are twice as many (amortised cost).
+        self._sweep_at = max(_SWEEP_AT, 2 * len(self._chats))
 
     def ready(self, chat_id: int, reserve: int = 0, *, draft: bool = False) -> bool:
         """Whether a write could go now, leaving `reserve` group slots (and a third of the bot-wide budget)
