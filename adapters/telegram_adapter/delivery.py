@@ -56,10 +56,16 @@ class _Indicator:
         self._task = asyncio.create_task(self._refresh(action))
 
     def _send(self, action: str) -> None:
-        # A task of its own: stopping the indicator must not cut a request in half (see `landed`).
-        task = asyncio.create_task(self.sender.action(self.target, action))
+        # A task of its own: stopping the indicator must not cut a request in half (see `landed`). Each send
+        # follows the one before, so "recording…" never lands after the "sending voice…" that replaced it.
+        task = asyncio.create_task(self._after(set(self._sending), action))
         self._sending.add(task)
         task.add_done_callback(self._sending.discard)
+
+    async def _after(self, earlier: set[asyncio.Task[None]], action: str) -> None:
+        if earlier:
+            await asyncio.wait(earlier)
+        await self.sender.action(self.target, action)
 
     async def _refresh(self, action: str) -> None:
         while True:
