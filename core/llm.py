@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import logging
@@ -17,6 +18,9 @@ from core.config import Models, ProviderConfig, Role, is_reasoning_model
 from core.providers import build_client
 
 log = logging.getLogger(__name__)
+
+# After its last event a stream should simply end; this is how long its end may take to arrive.
+_TAIL_SECONDS = 2.0
 
 
 class Failure(StrEnum):
@@ -125,6 +129,7 @@ class LLM:
         """Yield text deltas as they arrive, then exactly one Completion. Raises ProviderError."""
         params = self.params(request)
         shown: list[str] = []
+        finished: Completion | None = None
         try:
             # Through the SDK's client (auth, retries, errors, SSE), with the body and events as plain JSON:
             # `responses.create` re-walks the body against its TypedDicts (~7 ms a turn) and builds a pydantic
@@ -133,8 +138,7 @@ class LLM:
             stream = await self.client(request.api_key).post(
                 "/responses", body=params, cast_to=object, stream=True, stream_cls=AsyncStream[object]
             )
-            finished: Completion | None = None
-            async with stream:  # closes the HTTP response whatever happens
+            async with stream, asyncio.timeout(None) as tail:  # closes the HTTP response whatever happens
                 async for data in stream:
                     event = cast(dict[str, Any], data)
                     kind = event.get("type")
@@ -143,12 +147,14 @@ class LLM:
                         yield event["delta"]
                     elif kind == "response.completed":
                         finished = _completion(event["response"], params["model"])
+                        tail.reschedule(asyncio.get_running_loop().time() + _TAIL_SECONDS)
                     elif kind == "response.incomplete":
                         details = event["response"].get("incomplete_details") or {}
                         if details.get("reason") == "content_filter":
                             raise ProviderError(Failure.REFUSED, "".join(shown))
                         # Ran out of output tokens: what arrived is still a reply worth keeping.
                         finished = _completion(event["response"], params["model"])
+                        tail.reschedule(asyncio.get_running_loop().time() + _TAIL_SECONDS)
                     elif kind in ("error", "response.failed"):
                         log.warning("model stream failed: %s", kind)
                         raise ProviderError(_midway(shown), "".join(shown))
@@ -158,6 +164,13 @@ class LLM:
             yield finished
         except ProviderError:
             raise
+        except TimeoutError:
+            # Only the tail after the last event has a deadline: a server that keeps the stream open
+            # costs this response's connection, not the user's reply.
+            if finished is None:
+                raise
+            log.warning("model stream stayed open after its last event; closed it")
+            yield finished
         except openai.RateLimitError as exc:
             raise ProviderError(Failure.BUSY, "".join(shown)) from exc
         except openai.BadRequestError as exc:

@@ -254,3 +254,14 @@ async def test_turns_reuse_one_connection_to_the_provider(person, fake_openai: F
         assert heard.text
     assert len(fake_openai.connections) == 3
     assert len(set(fake_openai.connections)) == 1, "each turn opened a new connection"
+
+
+async def test_a_stream_left_open_after_its_last_event_still_ends_the_turn(person, fake_openai: FakeOpenAI) -> None:
+    # Reading each stream to its end keeps its connection; a server that never ends one must not hold the reply.
+    import time
+
+    fake_openai.script.append(Reply(text="Here I am, Sam.", linger=4.0))
+    started = time.monotonic()
+    heard = await person("Sam").says("Are you there?")
+    assert heard.text == "Here I am, Sam." and not heard.notices
+    assert time.monotonic() - started < 3.5, "the reply waited for the stream to end"

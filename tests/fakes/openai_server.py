@@ -109,6 +109,7 @@ class Reply:
     # only for a request to this model (None: the next request, whatever its model), so a test can script
     # calls that run concurrently, like a background fact extraction beside the next turn
     model: str | None = None
+    linger: float = 0.0  # keep the stream open this long after its last event (a sloppy compatible server)
 
 
 @dataclass
@@ -314,6 +315,8 @@ class FakeOpenAI:
             await send("response.incomplete", response=final)
         else:
             await send("response.completed", response={**final, "status": "completed"})
+        if reply.linger:
+            await asyncio.sleep(reply.linger)
         await response.write_eof()
         return response
 
