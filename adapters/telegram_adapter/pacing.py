@@ -41,15 +41,23 @@ class _Window:
         self.period = period
         self.times: deque[float] = deque()
 
-    def free_at(self, now: float, reserve: int = 0) -> float:
+    def _forget_old(self, now: float) -> None:
         while self.times and self.times[0] <= now - self.period:
             self.times.popleft()
+
+    def free_at(self, now: float, reserve: int = 0) -> float:
+        self._forget_old(now)
         if len(self.times) + reserve < self.count:
             return now
         return self.times[len(self.times) + reserve - self.count] + self.period
 
     def take(self, now: float) -> None:
         self.times.append(now)
+
+    def counts_any(self, now: float) -> bool:
+        """Whether some event still counts in the window."""
+        self._forget_old(now)
+        return bool(self.times)
 
 
 @dataclass(slots=True)
@@ -62,7 +70,7 @@ class _Chat:
         """Whether forgetting this chat could let a write through too soon."""
         if max(self.next_at, self.draft_at) > now:
             return True
-        return self.group is not None and self.group.free_at(now) >= now and bool(self.group.times)
+        return self.group is not None and self.group.counts_any(now)
 
 
 class Pacing:
